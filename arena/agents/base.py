@@ -1,0 +1,65 @@
+"""The agent interface: given a turn, decide an action and account for every attempt."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pyspiel
+
+from arena.games.base import Game
+
+
+@dataclass(slots=True)
+class Turn:
+    """Everything an agent may use to choose one action."""
+
+    game: Game
+    state: pyspiel.State
+    player: int  # seat index
+    rng: random.Random  # this seat's rng for this episode
+    move_number: int  # decisions already taken in the episode
+
+
+@dataclass(slots=True)
+class Attempt:
+    """One try at a move: becomes one row of the moves table.
+
+    Scripted agents make exactly one attempt per decision. The LLM agent makes
+    one per model call, plus a final `fallback='random'` attempt if it gave up
+    under on_illegal=random.
+    """
+
+    action: int | None  # parsed action id, None when nothing legal was parsed
+    label: str = ""  # label of `action` when legal
+    legal: bool = True
+    prompt: str = ""
+    raw_response: str = ""
+    parser_path: str = ""  # which parsing rule matched, e.g. json, label_scan
+    error: str = ""  # why this attempt was rejected, as told to the model
+    error_class: str = ""  # backend ErrorClass value, "" when the call succeeded
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_s: float = 0.0
+    cost_usd: float = 0.0
+    fallback: str = ""  # "random" when the arena, not the player, chose this move
+    reasoning: str = ""
+
+
+@dataclass(slots=True)
+class Decision:
+    """The outcome of a turn: an action, or a forfeit (action None)."""
+
+    action: int | None
+    attempts: list[Attempt] = field(default_factory=list)
+
+    @property
+    def forfeit(self) -> bool:
+        return self.action is None
+
+
+class Agent(Protocol):
+    """A player. One instance plays one seat of one episode at a time."""
+
+    async def act(self, turn: Turn) -> Decision: ...

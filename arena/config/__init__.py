@@ -1,0 +1,21 @@
+"""Typed tournament configuration: models, Board Game Arena key translation, overrides."""
+
+from arena.config.models import (
+    GameSpec,
+    HumanPlayer,
+    LLMPlayer,
+    MCTSPlayer,
+    PlayerSpec,
+    RandomPlayer,
+    Tournament,
+)
+
+__all__ = [
+    "GameSpec",
+    "HumanPlayer",
+    "LLMPlayer",
+    "MCTSPlayer",
+    "PlayerSpec",
+    "RandomPlayer",
+    "Tournament",
+]

@@ -1,0 +1,175 @@
+"""Pydantic models of a tournament. Every field has a description; unknown keys are errors."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+PROMPT_VERSION = "v1"
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GameSpec(StrictModel):
+    """One game of the tournament, with parameters passed through to OpenSpiel."""
+
+    name: str = Field(description="Game name: one of the nine tailored games or any OpenSpiel-registered name.")
+    params: dict[str, int | float | bool | str] = Field(
+        default_factory=dict, description="OpenSpiel game parameters, e.g. {board_size: 7} for hex."
+    )
+    max_moves: int | None = Field(
+        default=None, gt=0, description="Truncate the episode after this many decisions (status 'truncated')."
+    )
+
+    @property
+    def key(self) -> str:
+        """Stable text identity of the game and its parameters."""
+        if not self.params:
+            return self.name
+        inner = ",".join(f"{k}={self.params[k]}" for k in sorted(self.params))
+        return f"{self.name}({inner})"
+
+
+class _PlayerBase(StrictModel):
+    name: str | None = Field(
+        default=None, description="Display name, unique within the tournament; derived from type and settings if omitted."
+    )
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.default_name()
+
+    def default_name(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class RandomPlayer(_PlayerBase):
+    """Uniformly random legal moves, from an rng seeded per episode."""
+
+    type: Literal["random"] = Field(description="Player type.")
+
+    def default_name(self) -> str:
+        return "random"
+
+
+class MCTSPlayer(_PlayerBase):
+    """OpenSpiel's MCTS bot (information-set MCTS on imperfect-information games)."""
+
+    type: Literal["mcts"] = Field(description="Player type.")
+    simulations: int = Field(default=100, gt=0, description="MCTS simulations per move.")
+    rollouts: int = Field(default=1, gt=0, description="Random rollouts per leaf evaluation.")
+    uct_c: float = Field(default=2.0, gt=0, description="UCT exploration constant.")
+
+    def default_name(self) -> str:
+        return f"mcts_{self.simulations}"
+
+
+class HumanPlayer(_PlayerBase):
+    """A person at the terminal."""
+
+    type: Literal["human"] = Field(description="Player type.")
+
+    def default_name(self) -> str:
+        return "human"
+
+
+class LLMPlayer(_PlayerBase):
+    """A language model reached through a backend (litellm_*, vllm_*, simulated_*)."""
+
+    type: Literal["llm"] = Field(description="Player type.")
+    model: str = Field(description="Model name with backend prefix, e.g. litellm_groq/llama3-8b-8192 or vllm_tiny.")
+    temperature: float = Field(default=0.0, ge=0, description="Sampling temperature.")
+    max_tokens: int = Field(default=512, gt=0, description="Maximum tokens in one answer.")
+    top_p: float = Field(default=1.0, gt=0, le=1, description="Nucleus sampling mass.")
+    prompt_version: str = Field(default=PROMPT_VERSION, description="Version of the prompt templates; stored with every row.")
+    max_illegal_attempts: int = Field(
+        default=3, ge=1, description="Attempts (first answer plus re-prompts) before the on_illegal policy applies."
+    )
+    on_illegal: Literal["forfeit", "random"] = Field(
+        default="forfeit",
+        description="After max_illegal_attempts bad answers: 'forfeit' ends the episode as a loss for this seat; "
+        "'random' plays a random legal move, flagged as such in the moves table.",
+    )
+    constrain_moves: bool = Field(
+        default=False, description="Ask backends that support it to constrain decoding to the legal moves."
+    )
+    backend_options: dict[str, int | float | bool | str] = Field(
+        default_factory=dict, description="Backend-specific settings, e.g. latency_ms for simulated_* models."
+    )
+
+    def default_name(self) -> str:
+        return self.model
+
+
+PlayerSpec = Annotated[
+    Union[RandomPlayer, MCTSPlayer, HumanPlayer, LLMPlayer], Field(discriminator="type")
+]
+
+
+class Tournament(StrictModel):
+    """A whole tournament: who plays what, how often, and where results go."""
+
+    name: str = Field(default="tournament", pattern=r"^[A-Za-z0-9_.-]+$", description="Tournament name; results go to <output_dir>/<name>.")
+    format: Literal["match", "round_robin"] = Field(
+        default="round_robin",
+        description="'match': the listed players in fixed seats for num_episodes episodes per game; "
+        "'round_robin': every pair of players on every game, seats swapped evenly.",
+    )
+    games: list[GameSpec] = Field(min_length=1, description="Games to play.")
+    players: list[PlayerSpec] = Field(min_length=1, description="Players; in a match, listed in seat order.")
+    num_episodes: int = Field(default=1, gt=0, description="Match format: episodes per game.")
+    episodes_per_pairing: int = Field(
+        default=2, gt=0, description="Round robin: episodes per pair of players per game; must be even so seats swap evenly."
+    )
+    seed: int = Field(default=42, description="Master seed: chance events and random players derive from it per episode.")
+    max_moves: int | None = Field(default=None, gt=0, description="Default truncation for games that set none.")
+    output_dir: str = Field(default="results", description="Results root; this tournament writes <output_dir>/<name>/.")
+    shard_size: int = Field(default=0, ge=0, description="Episodes per Ray task; 0 picks a size from the tournament.")
+    max_in_flight: int = Field(default=0, ge=0, description="Ray tasks in flight at once; 0 means twice the cluster CPUs.")
+    episode_concurrency: int = Field(
+        default=512, gt=0, description="Episodes one Ray task plays concurrently (asyncio); bounds model calls in flight per task."
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Logging level.")
+    mode: str | None = Field(
+        default=None,
+        description="Board Game Arena mode such as 'llm_vs_random'; checked against the player types when given.",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> "Tournament":
+        names = [p.display_name for p in self.players]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"players: duplicate player name(s) {dupes}; give each a distinct 'name'")
+        if self.format == "round_robin":
+            if len(self.players) < 2:
+                raise ValueError("players: a round robin needs at least two players")
+            if self.episodes_per_pairing % 2:
+                raise ValueError(
+                    f"episodes_per_pairing: {self.episodes_per_pairing} is odd; it must be even so every pair plays both seatings"
+                )
+        if self.mode is not None:
+            _check_mode(self.mode, [p.type for p in self.players])
+        return self
+
+    def player(self, name: str) -> PlayerSpec:
+        for p in self.players:
+            if p.display_name == name:
+                return p
+        raise KeyError(name)
+
+    def max_moves_for(self, game: GameSpec) -> int | None:
+        return game.max_moves or self.max_moves
+
+
+def _check_mode(mode: str, types: list[str]) -> None:
+    """Board Game Arena modes name the player types, e.g. llm_vs_random, llm_vs_llm, human_vs_llm."""
+    aliases = {"manual": ["human", "human"]}
+    sides = aliases.get(mode) or mode.split("_vs_")
+    if len(sides) < 2 or any(s not in {"random", "mcts", "human", "llm"} for s in sides):
+        raise ValueError(f"mode: '{mode}' is not '<type>_vs_<type>' with types random, mcts, human, llm")
+    if sorted(sides) != sorted(types) and mode != "manual":
+        raise ValueError(f"mode: '{mode}' does not match the player types {types}")

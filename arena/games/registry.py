@@ -1,0 +1,78 @@
+"""One registry: arena game names -> OpenSpiel names and renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyspiel
+
+from arena.games.base import Game, Renderer
+from arena.games.generic import GenericRenderer
+
+
+@dataclass(frozen=True)
+class GameEntry:
+    spiel_name: str
+    renderer: type
+    default_params: tuple[tuple[str, object], ...] = ()
+
+
+# Tailored games register here; everything else OpenSpiel knows uses GenericRenderer.
+TAILORED: dict[str, GameEntry] = {}
+
+
+def _register_python_games() -> None:
+    # Registers OpenSpiel's Python games (e.g. python_iterated_prisoners_dilemma).
+    import open_spiel.python.games  # noqa: F401
+
+
+class UnknownGame(ValueError):
+    pass
+
+
+@lru_cache(maxsize=None)
+def _spiel_names() -> frozenset[str]:
+    _register_python_games()
+    return frozenset(pyspiel.registered_names())
+
+
+def available_games() -> list[tuple[str, bool]]:
+    """(name, has tailored renderer) for every playable game, tailored first."""
+    tailored = sorted(TAILORED)
+    hidden = {e.spiel_name for e in TAILORED.values()}
+    others = sorted(n for n in _spiel_names() if n not in TAILORED and n not in hidden)
+    return [(n, True) for n in tailored] + [(n, False) for n in others]
+
+
+def check_game_name(name: str) -> None:
+    if name in TAILORED or name in _spiel_names():
+        return
+    import difflib
+
+    close = difflib.get_close_matches(name, list(TAILORED) + sorted(_spiel_names()), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else "; run 'arena games' for the list"
+    raise UnknownGame(f"unknown game '{name}'{hint}")
+
+
+def load_game(name: str, params: dict | None = None) -> Game:
+    """Load a game by arena name (or any OpenSpiel name) with parameters passed to OpenSpiel."""
+    params = dict(params or {})
+    return _load_cached(name, tuple(sorted(params.items())))
+
+
+@lru_cache(maxsize=256)
+def _load_cached(name: str, params: tuple) -> Game:
+    check_game_name(name)
+    entry = TAILORED.get(name)
+    spiel_params = dict(entry.default_params) if entry else {}
+    spiel_params.update(dict(params))
+    spiel_name = entry.spiel_name if entry else name
+    try:
+        spiel_game = pyspiel.load_game(spiel_name, spiel_params)
+    except pyspiel.SpielError as e:
+        raise UnknownGame(f"game '{name}' rejected parameters {dict(params)}: {str(e).splitlines()[0]}") from e
+    renderer: Renderer = entry.renderer() if entry else GenericRenderer()
+    inner = ",".join(f"{k}={v}" for k, v in params)
+    key = f"{name}({inner})" if inner else name
+    return Game(name=name, key=key, spiel=spiel_game, renderer=renderer, tailored=entry is not None)
