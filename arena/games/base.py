@@ -48,5 +48,9 @@ class Game:
         return self.spiel.get_type().dynamics == pyspiel.GameType.Dynamics.SIMULTANEOUS
 
     @property
+    def zero_sum(self) -> bool:
+        return self.spiel.get_type().utility == pyspiel.GameType.Utility.ZERO_SUM
+
+    @property
     def perfect_information(self) -> bool:
         return self.spiel.get_type().information == pyspiel.GameType.Information.PERFECT_INFORMATION

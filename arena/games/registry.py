@@ -8,7 +8,14 @@ from functools import lru_cache
 import pyspiel
 
 from arena.games.base import Game, Renderer
+from arena.games.chess import ChessRenderer
+from arena.games.connect_four import ConnectFourRenderer
 from arena.games.generic import GenericRenderer
+from arena.games.hex import HexRenderer
+from arena.games.kuhn_poker import KuhnPokerRenderer
+from arena.games.matrix import MatchingPenniesRenderer, MatrixPDRenderer, RockPaperScissorsRenderer
+from arena.games.prisoners_dilemma import PrisonersDilemmaRenderer
+from arena.games.tic_tac_toe import TicTacToeRenderer
 
 
 @dataclass(frozen=True)
@@ -19,7 +26,17 @@ class GameEntry:
 
 
 # Tailored games register here; everything else OpenSpiel knows uses GenericRenderer.
-TAILORED: dict[str, GameEntry] = {}
+TAILORED: dict[str, GameEntry] = {
+    "tic_tac_toe": GameEntry("tic_tac_toe", TicTacToeRenderer),
+    "connect_four": GameEntry("connect_four", ConnectFourRenderer),
+    "kuhn_poker": GameEntry("kuhn_poker", KuhnPokerRenderer),
+    "prisoners_dilemma": GameEntry("python_iterated_prisoners_dilemma", PrisonersDilemmaRenderer),
+    "matrix_pd": GameEntry("matrix_pd", MatrixPDRenderer),
+    "matching_pennies": GameEntry("matrix_mp", MatchingPenniesRenderer),
+    "matrix_rps": GameEntry("matrix_rps", RockPaperScissorsRenderer),
+    "hex": GameEntry("hex", HexRenderer),
+    "chess": GameEntry("chess", ChessRenderer),
+}
 
 
 def _register_python_games() -> None:
@@ -55,9 +72,29 @@ def check_game_name(name: str) -> None:
     raise UnknownGame(f"unknown game '{name}'{hint}")
 
 
+@lru_cache(maxsize=None)
+def _param_defaults(spiel_name: str) -> dict[str, object]:
+    _register_python_games()
+    for game_type in pyspiel.registered_games():
+        if game_type.short_name == spiel_name:
+            return dict(game_type.parameter_specification)
+    return {}
+
+
+def _coerce(spiel_name: str, params: dict) -> dict:
+    """YAML reads `termination_probability: 0` as an int, which OpenSpiel rejects for a
+    float parameter; widen ints where the game declares a float."""
+    defaults = _param_defaults(spiel_name)
+    return {
+        k: float(v) if isinstance(defaults.get(k), float) and isinstance(v, int) and not isinstance(v, bool) else v
+        for k, v in params.items()
+    }
+
+
 def load_game(name: str, params: dict | None = None) -> Game:
     """Load a game by arena name (or any OpenSpiel name) with parameters passed to OpenSpiel."""
-    params = dict(params or {})
+    entry = TAILORED.get(name)
+    params = _coerce(entry.spiel_name if entry else name, dict(params or {}))
     return _load_cached(name, tuple(sorted(params.items())))
 
 

@@ -1,0 +1,121 @@
+"""The LLM player: prompt, parse, re-prompt on bad answers, account for every call.
+
+One model call is one Attempt (one row of the moves table). A decision takes at
+most `spec.max_illegal_attempts` calls; each bad answer is answered with a
+re-prompt naming the specific error. After the last bad one the `on_illegal`
+policy applies: 'forfeit' returns no action, 'random' adds one more Attempt with
+`fallback='random'` so a move the arena chose is never credited to the model.
+
+Backend errors, classified once by the backend:
+- FATAL (bad key, unknown model): raise ModelUnavailable; the episode is an error.
+- RATE_LIMITED / TRANSIENT: the backend already retried; raise BackendGaveUp, the
+  episode is an error (re-running it later is better than scoring an outage as a loss).
+- REQUEST (e.g. context window): this call failed; it counts as a bad attempt and the
+  same messages are tried again (there is no answer to show the model).
+Both exceptions carry the attempts made so far in `.attempts`.
+"""
+
+from __future__ import annotations
+
+import json
+
+from arena.agents.answer_parser import parse_answer, strip_thinking
+from arena.agents.base import Attempt, Decision, Turn
+from arena.agents.prompts import Messages, build_messages, illegal_move_error, reprompt, templates
+from arena.chat import ChatBackend, ChatRequest, ChatResult, ErrorClass, ModelUnavailable, Sampling
+from arena.config.models import LLMPlayer
+
+_GIVE_UP = (ErrorClass.RATE_LIMITED, ErrorClass.TRANSIENT)
+
+
+class BackendGaveUp(Exception):
+    """The backend could not get an answer even after its own retries (rate limit, outage)."""
+
+    def __init__(self, error_class: ErrorClass, error: str, attempts: list[Attempt] | None = None) -> None:
+        super().__init__(f"{error_class.value}: {error}")
+        self.error_class = error_class
+        self.error = error
+        self.attempts = attempts or []
+
+
+class LLMAgent:
+    """Plays one seat with a language model behind a ChatBackend."""
+
+    def __init__(self, spec: LLMPlayer, backend: ChatBackend) -> None:
+        templates(spec.prompt_version)  # fail at construction, not at the first move
+        self.spec = spec
+        self.backend = backend
+
+    async def act(self, turn: Turn) -> Decision:
+        legal = turn.game.renderer.legal_moves(turn.state, turn.player)
+        labels = [label for _, label in legal]
+        version = self.spec.prompt_version
+        messages = build_messages(turn.game, turn.state, turn.player, labels, version)
+        # Drawn from the seat's rng so a rerun of the episode sends the same seeds.
+        sampling = Sampling(
+            temperature=self.spec.temperature,
+            max_tokens=self.spec.max_tokens,
+            top_p=self.spec.top_p,
+            seed=turn.rng.randrange(2**31),
+        )
+        attempts: list[Attempt] = []
+        for _ in range(self.spec.max_illegal_attempts):
+            request = ChatRequest(
+                messages=list(messages),
+                sampling=sampling,
+                legal_moves=list(labels) if self.spec.constrain_moves else [],
+            )
+            result = await self.backend.chat(request)
+            attempt = self._judge(turn, legal, messages, result)
+            attempts.append(attempt)
+            if result.error_class is ErrorClass.FATAL:
+                exc = ModelUnavailable(result.error or "model unavailable")
+                exc.attempts = attempts  # type: ignore[attr-defined]
+                raise exc
+            if result.error_class in _GIVE_UP:
+                raise BackendGaveUp(result.error_class, result.error, attempts)
+            if attempt.legal:
+                return Decision(action=attempt.action, attempts=attempts)
+            if result.ok:
+                answer, _ = strip_thinking(result.text)  # thinking would only fill the context
+                messages = reprompt(messages, answer, attempt.error, labels, version)
+        return self._give_up(turn, legal, attempts)
+
+    def _judge(self, turn: Turn, legal: list[tuple[int, str]], messages: Messages, result: ChatResult) -> Attempt:
+        """The Attempt row for one model call: what was asked, answered, parsed and why rejected."""
+        attempt = Attempt(
+            action=None,
+            legal=False,
+            prompt=json.dumps(messages, ensure_ascii=False),
+            raw_response=result.text,
+            error_class=result.error_class.value,
+            prompt_tokens=result.prompt_tokens,
+            completion_tokens=result.completion_tokens,
+            latency_s=result.latency_s,
+            cost_usd=result.cost_usd,
+        )
+        if not result.ok:
+            attempt.error = result.error or f"backend error ({result.error_class.value})"
+            return attempt
+        parsed = parse_answer(result.text, [label for _, label in legal])
+        attempt.parser_path, attempt.reasoning = parsed.path, parsed.reasoning
+        if parsed.label is None:
+            attempt.error = parsed.error
+            return attempt
+        ids = dict(legal)
+        action = turn.game.renderer.parse(turn.state, turn.player, parsed.label)
+        if action is None and parsed.action_id in ids:
+            # An integer that is no legal label but a legal action id: take it as the id.
+            action, attempt.parser_path = parsed.action_id, f"{parsed.path}_action_id"
+        if action is None or action not in ids:
+            attempt.error = illegal_move_error(parsed.label, self.spec.prompt_version)
+            return attempt
+        attempt.action, attempt.label, attempt.legal = action, ids[action], True
+        return attempt
+
+    def _give_up(self, turn: Turn, legal: list[tuple[int, str]], attempts: list[Attempt]) -> Decision:
+        if self.spec.on_illegal == "forfeit":
+            return Decision(action=None, attempts=attempts)
+        action, label = turn.rng.choice(legal)
+        attempts.append(Attempt(action=action, label=label, legal=True, fallback="random"))
+        return Decision(action=action, attempts=attempts)

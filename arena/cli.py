@@ -1,0 +1,89 @@
+"""`arena` command line: the one place that wires arena, backends and cluster together.
+
+backends/ and cluster/ are imported inside the commands that need them, so
+`arena games` or a config error never pays for starting Ray.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from arena.config.errors import ConfigError
+
+EXIT_CONFIG = 2
+EXIT_INTERRUPTED = 130
+
+
+def _overrides(args: argparse.Namespace) -> list[str]:
+    return [pair for group in (args.override or []) for pair in group]
+
+
+def _add_override(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--override", "-o", nargs="+", action="append", metavar="KEY=VALUE",
+                   help="change config keys, e.g. --override num_episodes=1 env_config.game_name=hex (repeatable)")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from cluster.run import run_command
+
+    return run_command(args.config, _overrides(args), args.address, progress=not args.no_progress)
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from arena.play import play_at_terminal
+    from backends.registry import backend_for, check
+
+    return play_at_terminal(args.game, args.param, args.vs, args.seat, args.config, _overrides(args),
+                            backend_for=backend_for, check_model=check)
+
+
+def cmd_games(args: argparse.Namespace) -> int:
+    from arena.games import available_games
+
+    for name, tailored in available_games():
+        print(f"{name:40s} {'tailored renderer' if tailored else 'generic renderer'}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="arena", description="Board Game Arena: LLM tournaments on OpenSpiel games, on Ray.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run a tournament (resumes if its results folder exists)")
+    run.add_argument("config", help="tournament YAML file")
+    _add_override(run)
+    run.add_argument("--address", help="Ray cluster address to join; default: a reachable local cluster, else an embedded Ray")
+    run.add_argument("--no-progress", action="store_true", help="no live progress bar")
+    run.set_defaults(func=cmd_run)
+
+    play = sub.add_parser("play", help="play a game yourself at the terminal against any player")
+    play.add_argument("game", help="game name, e.g. tic_tac_toe (see 'arena games')")
+    play.add_argument("--vs", default="random",
+                      help="opponent: random, mcts, mcts:simulations=500, a model name, or a player name from --config")
+    play.add_argument("--seat", type=int, default=0, help="your seat (0 moves first)")
+    play.add_argument("--config", help="tournament YAML whose players --vs may name")
+    play.add_argument("--param", "-p", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
+                      help="game parameter, e.g. -p board_size=7")
+    _add_override(play)
+    play.set_defaults(func=cmd_play)
+
+    games = sub.add_parser("games", help="list playable games and which have a tailored renderer")
+    games.set_defaults(func=cmd_games)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

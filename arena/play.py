@@ -1,0 +1,80 @@
+"""`arena play`: a person at the terminal against any configured player, no Ray needed."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable
+
+import yaml
+from pydantic import ValidationError
+
+from arena.agents.factory import BackendFor, make_agent
+from arena.agents.human import HumanAgent
+from arena.config.errors import ConfigError
+from arena.config.load import load_tournament
+from arena.config.models import LLMPlayer, MCTSPlayer, PlayerSpec, RandomPlayer
+from arena.episode import EpisodeLog, play_episode
+from arena.games import load_game
+from arena.games.registry import UnknownGame
+from arena.results.rows import outcomes
+
+
+def parse_pairs(pairs: list[str], what: str) -> dict:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"{what}: '{pair}' is not KEY=VALUE")
+        out[key] = yaml.safe_load(value)
+    return out
+
+
+def resolve_opponent(vs: str, config: str | None, overrides: list[str]) -> PlayerSpec:
+    """`random`, `mcts`, `mcts:simulations=500,rollouts=2`, a model name, or a player name from --config."""
+    if config:
+        t = load_tournament(config, overrides)
+        for p in t.players:
+            if p.display_name == vs:
+                return p
+    kind, _, args = vs.partition(":")
+    options = parse_pairs([a for a in args.split(",") if a], f"--vs {vs}")
+    try:
+        if kind == "random":
+            return RandomPlayer(type="random", **options)
+        if kind == "mcts":
+            return MCTSPlayer(type="mcts", **options)
+        if "_" in kind:
+            return LLMPlayer(type="llm", model=vs)
+    except ValidationError as e:
+        raise ConfigError(f"--vs {vs}: {e.errors()[0]['loc'][-1]}: {e.errors()[0]['msg']}") from None
+    raise ConfigError(f"--vs: unknown player '{vs}'; use random, mcts[:simulations=N], a model name, "
+                      "or a player name from --config")
+
+
+def play_at_terminal(game_name: str, params: list[str], vs: str, seat: int, config: str | None,
+                     overrides: list[str], backend_for: BackendFor, check_model: Callable[[LLMPlayer], None]) -> int:
+    try:
+        game = load_game(game_name, parse_pairs(params, "--param"))
+    except UnknownGame as e:
+        raise ConfigError(f"game: {e}") from None
+    if not 0 <= seat < game.num_players:
+        raise ConfigError(f"--seat: {seat} is not a seat of {game_name} (0..{game.num_players - 1})")
+    opponent = resolve_opponent(vs, config, overrides)
+    if isinstance(opponent, LLMPlayer):
+        try:
+            check_model(opponent)
+        except ValueError as e:
+            raise ConfigError(f"--vs: {e}") from None
+    seed = random.SystemRandom().randrange(2**62)
+    agents = [HumanAgent() if p == seat else make_agent(opponent, game, seed + p, backend_for)
+              for p in range(game.num_players)]
+    rngs = [random.Random(seed + p) for p in range(game.num_players)]
+    log = asyncio.run(play_episode(game, agents, random.Random(seed), rngs, None, EpisodeLog()))
+    result = outcomes(log.status, log.returns, log.forfeit_seats, game.num_players)[seat]
+    print(f"Game over ({log.status}). Returns by seat: {log.returns}. You {_verb(result)}.")
+    return 0
+
+
+def _verb(outcome: str) -> str:
+    return {"win": "won", "loss": "lost", "draw": "drew"}.get(outcome, "did not finish")

@@ -1,0 +1,61 @@
+"""Which episodes a tournament consists of: a lazy, deterministic stream of EpisodeSpecs."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from arena.config.models import GameSpec, Tournament
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeSpec:
+    episode_id: str
+    game: GameSpec
+    seats: tuple[str, ...]  # player display names, seat 0 first
+    seed: int  # chance seed; both seatings of a repetition share it
+    repetition: int
+    seating: int  # 0 for the listed order, 1 for the swapped one
+
+
+def _digest(*parts: object) -> bytes:
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode()).digest()
+
+
+def derive_seed(*parts: object) -> int:
+    """A 63-bit seed determined by `parts` alone (no global rng, stable across processes)."""
+    return int.from_bytes(_digest(*parts)[:8], "big") >> 1
+
+
+def episode_id(t: Tournament, game: GameSpec, seats: tuple[str, ...], repetition: int, specs: dict[str, str]) -> str:
+    """Identity of one episode. Beyond name, game, seats and repetition it covers the seed and
+    each seated player's full spec, so changing a temperature never passes off old results as new."""
+    seated = [specs[name] for name in seats]
+    return _digest(t.name, t.seed, game.key, t.max_moves_for(game), *seats, *seated, repetition).hex()[:24]
+
+
+def count(t: Tournament) -> int:
+    if t.format == "match":
+        return len(t.games) * t.num_episodes
+    pairs = len(t.players) * (len(t.players) - 1) // 2
+    return len(t.games) * pairs * t.episodes_per_pairing
+
+
+def episodes(t: Tournament) -> Iterator[EpisodeSpec]:
+    """Repetitions outermost, so a tournament stopped early is still balanced."""
+    names = [p.display_name for p in t.players]
+    specs = {p.display_name: p.model_dump_json() for p in t.players}
+    if t.format == "match":
+        for rep, game in itertools.product(range(t.num_episodes), t.games):
+            seats = tuple(names)
+            seed = derive_seed(t.seed, game.key, rep)
+            yield EpisodeSpec(episode_id(t, game, seats, rep, specs), game, seats, seed, rep, 0)
+        return
+    for rep, game, (a, b) in itertools.product(
+        range(t.episodes_per_pairing // 2), t.games, itertools.combinations(names, 2)
+    ):
+        seed = derive_seed(t.seed, game.key, a, b, rep)
+        for seating, seats in enumerate([(a, b), (b, a)]):
+            yield EpisodeSpec(episode_id(t, game, seats, rep, specs), game, seats, seed, rep, seating)

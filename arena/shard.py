@@ -1,0 +1,56 @@
+"""Play a batch of episodes concurrently in one process (what one Ray task does)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import traceback
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+import pyarrow as pa
+
+from arena.agents.factory import BackendFor, make_agent
+from arena.config.models import Tournament
+from arena.episode import EpisodeLog, play_episode
+from arena.games import load_game
+from arena.results.rows import ResultsBuilder
+from arena.schedule import EpisodeSpec, derive_seed
+
+
+async def play_one(t: Tournament, spec: EpisodeSpec, backend_for: BackendFor | None, rows: ResultsBuilder) -> str:
+    """Play one episode and add its rows; an exception becomes status=error, never a lost row."""
+    started, clock = datetime.now(timezone.utc), time.perf_counter()
+    log = EpisodeLog()
+    try:
+        game = load_game(spec.game.name, spec.game.params)
+        seeds = [derive_seed(spec.episode_id, seat) for seat in range(len(spec.seats))]
+        agents = [make_agent(t.player(n), game, s, backend_for) for n, s in zip(spec.seats, seeds)]
+        await play_episode(
+            game, agents, random.Random(spec.seed), [random.Random(s) for s in seeds], t.max_moves_for(spec.game), log
+        )
+    except Exception as e:  # noqa: BLE001 - any failure of one episode must not take the others down
+        log.status, log.reason, log.returns = "error", _reason(e), []
+    rows.add(spec, log, started, time.perf_counter() - clock)
+    return log.status
+
+
+def _reason(e: BaseException) -> str:
+    where = traceback.extract_tb(e.__traceback__)[-1] if e.__traceback__ else None
+    at = f" (at {where.filename.rsplit('/', 1)[-1]}:{where.lineno})" if where else ""
+    return f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}{at}"[:500]
+
+
+async def play_shard(
+    t: Tournament, specs: Iterable[EpisodeSpec], backend_for: BackendFor | None = None, concurrency: int | None = None
+) -> dict[str, pa.Table]:
+    rows = ResultsBuilder(t)
+    limit = asyncio.Semaphore(concurrency or t.episode_concurrency)
+
+    async def bounded(spec: EpisodeSpec) -> None:
+        async with limit:
+            await play_one(t, spec, backend_for, rows)
+
+    await asyncio.gather(*(bounded(s) for s in specs))
+    return rows.tables()

@@ -1,0 +1,137 @@
+"""Tournament driver: fan shards of episodes out as Ray tasks, drain them, append to Parquet."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow.compute as pc
+import ray
+
+from arena.config.models import Tournament
+from arena.episode import EpisodeLog
+from arena.results import completed_episode_ids
+from arena.results.manifest import Manifest
+from arena.results.rows import ResultsBuilder
+from arena.results.writer import concat, write_parts
+from arena.schedule import EpisodeSpec, count, episodes
+from cluster.progress import EpisodeProgress
+from cluster.ray_session import cluster_cpus
+from cluster.tasks import play_shard_task
+
+FLUSH_EPISODES = 20_000  # buffered episodes that force a write
+FLUSH_SECONDS = 5.0  # ...or this long since the last write, so a crash loses little
+
+
+@dataclass
+class RunSummary:
+    root: Path
+    scheduled: int
+    skipped: int
+    played: int
+    errors: int
+    seconds: float
+    interrupted: bool = False
+
+
+def _shards(specs: Iterator[EpisodeSpec], size: int) -> Iterator[list[EpisodeSpec]]:
+    while shard := list(itertools.islice(specs, size)):
+        yield shard
+
+
+def _shard_size(t: Tournament, remaining: int, cpus: int) -> int:
+    if t.shard_size:
+        return t.shard_size
+    return max(16, min(1024, math.ceil(remaining / (4 * cpus))))
+
+
+def _failed_shard_rows(t: Tournament, shard: list[EpisodeSpec], error: Exception) -> dict:
+    """A task that died for good (after Ray's retries) still leaves a row per episode."""
+    rows = ResultsBuilder(t)
+    reason = f"task failed: {type(error).__name__}: {str(error).splitlines()[0][:300] if str(error) else ''}"
+    for spec in shard:
+        rows.add(spec, EpisodeLog(status="error", reason=reason), datetime.now(timezone.utc), 0.0)
+    return rows.tables()
+
+
+class _Buffer:
+    def __init__(self, root: Path):
+        self.root, self.batches, self.episodes, self.last = root, [], 0, time.monotonic()
+
+    def add(self, tables: dict) -> None:
+        self.batches.append(tables)
+        self.episodes += tables["episodes"].num_rows
+        if self.episodes >= FLUSH_EPISODES or time.monotonic() - self.last > FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batches:
+            write_parts(self.root, concat(self.batches))
+        self.batches, self.episodes, self.last = [], 0, time.monotonic()
+
+
+def run_tournament(t: Tournament, show_progress: bool = True) -> RunSummary:
+    """Play every episode of `t` not already in its results folder. Ray must be initialised."""
+    root = Path(t.output_dir) / t.name
+    manifest = Manifest(root, t)
+    done = completed_episode_ids(root)
+    scheduled = count(t)
+    skipped = 0
+
+    def pending() -> Iterator[EpisodeSpec]:
+        nonlocal skipped
+        for spec in episodes(t):
+            if spec.episode_id in done:
+                skipped += 1
+            else:
+                yield spec
+
+    cpus = cluster_cpus()
+    remaining = max(0, scheduled - len(done))
+    shard_size = _shard_size(t, remaining, cpus)
+    max_in_flight = t.max_in_flight or 2 * cpus
+    manifest.save(scheduled=scheduled, shard_size=shard_size)
+    t_ref = ray.put(t)
+    buffer, in_flight = _Buffer(root), {}
+    played = errors = 0
+    start = time.perf_counter()
+    shards = _shards(pending(), shard_size)
+    interrupted = False
+    with EpisodeProgress(remaining, enabled=show_progress) as bar:
+        try:
+            for shard in itertools.chain(shards, [None]):
+                if shard is not None:
+                    in_flight[play_shard_task.remote(t_ref, shard)] = shard
+                while in_flight and (shard is None or len(in_flight) >= max_in_flight):
+                    ready, _ = ray.wait(list(in_flight), num_returns=1)
+                    tables = _collect(t, ready[0], in_flight.pop(ready[0]))
+                    n, e = tables["episodes"].num_rows, _count_errors(tables)
+                    played, errors = played + n, errors + e
+                    buffer.add(tables)
+                    bar.advance(n, e)
+        except KeyboardInterrupt:
+            interrupted = True
+            for ref in in_flight:
+                ray.cancel(ref, force=True)
+        finally:
+            buffer.flush()
+    seconds = time.perf_counter() - start
+    manifest.save("interrupted" if interrupted else "finished", skipped=skipped, played=played, errors=errors,
+                  seconds=round(seconds, 3))
+    return RunSummary(root, scheduled, skipped, played, errors, seconds, interrupted)
+
+
+def _collect(t: Tournament, ref, shard: list[EpisodeSpec]) -> dict:
+    try:
+        return ray.get(ref)
+    except (ray.exceptions.RayTaskError, ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError) as e:
+        return _failed_shard_rows(t, shard, e)
+
+
+def _count_errors(tables: dict) -> int:
+    return pc.sum(pc.equal(tables["episodes"]["status"], "error")).as_py() or 0

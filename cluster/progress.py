@@ -1,0 +1,38 @@
+"""Live progress bar: episodes done/total, rate, ETA and errors."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+
+class EpisodeProgress:
+    def __init__(self, total: int, enabled: bool = True):
+        self.console = Console(stderr=True)
+        self.enabled = enabled
+        self.errors = 0
+        self.done = 0
+        self._progress = Progress(
+            TextColumn("[bold]episodes"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]:>8.1f}/s"), TextColumn("ETA"), TimeRemainingColumn(),
+            TimeElapsedColumn(), TextColumn("errors: {task.fields[errors]}"),
+            console=self.console, disable=not enabled, refresh_per_second=4,
+            redirect_stdout=False, redirect_stderr=False, transient=not sys.stderr.isatty(),
+        )
+        self._task = self._progress.add_task("episodes", total=total, rate=0.0, errors=0)
+
+    def __enter__(self) -> "EpisodeProgress":
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._progress.stop()
+
+    def advance(self, episodes: int, errors: int) -> None:
+        self.done += episodes
+        self.errors += errors
+        task = self._progress.tasks[0]
+        elapsed = task.elapsed or 1e-9
+        self._progress.update(self._task, advance=episodes, errors=self.errors, rate=self.done / elapsed)

@@ -1,0 +1,32 @@
+"""Join a reachable Ray cluster, or start an embedded one."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import ray
+
+
+def connect(address: str | None, num_cpus: int | None = None) -> str:
+    """Returns 'joined <address>' or 'embedded'. An explicit address that fails is an error."""
+    if ray.is_initialized():
+        return "already connected"
+    quiet = dict(logging_level=logging.WARNING, log_to_driver=True, configure_logging=True)
+    if address:
+        ray.init(address=address, **quiet)
+        return f"joined {address}"
+    if os.environ.get("RAY_ADDRESS"):
+        ray.init(**quiet)
+        return f"joined {os.environ['RAY_ADDRESS']}"
+    try:
+        ray.init(address="auto", **quiet)
+        return "joined local cluster"
+    except (ConnectionError, RuntimeError, ValueError):
+        pass
+    ray.init(num_cpus=num_cpus, include_dashboard=False, **quiet)
+    return "embedded"
+
+
+def cluster_cpus() -> int:
+    return max(1, int(ray.cluster_resources().get("CPU", 1)))

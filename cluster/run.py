@@ -1,0 +1,48 @@
+"""`arena run`: validate, connect to Ray, play, print the leaderboard."""
+
+from __future__ import annotations
+
+import sys
+
+from arena.config.errors import ConfigError
+from arena.config.load import load_tournament
+from arena.config.models import HumanPlayer, LLMPlayer, Tournament
+from arena.leaderboard import leaderboard
+from arena.render_table import print_table
+from arena.results import load
+from backends import registry
+
+
+def check_players(t: Tournament) -> None:
+    """Everything about players that must fail before Ray starts."""
+    for i, p in enumerate(t.players):
+        if isinstance(p, HumanPlayer):
+            raise ConfigError(f"players.{i}: human players play with 'arena play', not in a tournament run",
+                              path=f"players.{i}")
+        if isinstance(p, LLMPlayer):
+            try:
+                registry.check(p)
+            except ValueError as e:
+                raise ConfigError(f"players.{i}.model: {e}", path=f"players.{i}.model") from None
+
+
+def run_command(config: str, overrides: list[str], address: str | None, progress: bool = True) -> int:
+    from cluster.driver import run_tournament
+    from cluster.ray_session import connect
+
+    t = load_tournament(config, overrides)
+    check_players(t)
+    how = connect(address)
+    print(f"ray: {how}", file=sys.stderr)
+    summary = run_tournament(t, show_progress=progress)
+    if summary.skipped:
+        print(f"resumed: skipped {summary.skipped} episodes already in {summary.root}", file=sys.stderr)
+    rate = summary.played / summary.seconds if summary.seconds else 0.0
+    print(f"played {summary.played} episodes ({summary.errors} errors) in {summary.seconds:.1f} s "
+          f"({rate:.1f}/s); results in {summary.root}", file=sys.stderr)
+    results = load(summary.root, moves=False)
+    print_table(leaderboard(results.seats), f"Leaderboard: {t.name}")
+    if summary.interrupted:
+        print("interrupted: finished episodes are saved; run the same command again to resume", file=sys.stderr)
+        return 130
+    return 0
