@@ -36,13 +36,15 @@ class Sampling:
 class ChatRequest:
     """One chat completion request.
 
-    `legal_moves` lets a backend constrain decoding (e.g. vLLM structured
-    outputs); backends that cannot constrain ignore it.
+    `legal_moves` are the labels the prompt lists. When `constrain` is set, a
+    backend that can (vLLM structured outputs) restricts decoding to them;
+    others ignore it.
     """
 
     messages: list[dict[str, str]]
     sampling: Sampling = field(default_factory=Sampling)
     legal_moves: list[str] = field(default_factory=list)
+    constrain: bool = False
 
 
 @dataclass

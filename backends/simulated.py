@@ -29,7 +29,7 @@ class SimulatedBackend:
         rng = random.Random(request.sampling.seed)
         if self.latency_s:
             await asyncio.sleep(self.latency_s)
-        if not request.legal_moves or rng.random() < self.illegal_rate:
+        if rng.random() < self.illegal_rate or not request.legal_moves:
             text = json.dumps({"action": "not-a-move"})
         else:
             text = json.dumps({"action": rng.choice(request.legal_moves)})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import math
 import time
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ from arena.schedule import EpisodeSpec, count, episodes
 from cluster.progress import EpisodeProgress
 from cluster.ray_session import cluster_cpus
 from cluster.tasks import play_shard_task
+
+log = logging.getLogger(__name__)
 
 FLUSH_EPISODES = 20_000  # buffered episodes that force a write
 FLUSH_SECONDS = 5.0  # ...or this long since the last write, so a crash loses little
@@ -96,6 +99,8 @@ def run_tournament(t: Tournament, show_progress: bool = True) -> RunSummary:
     shard_size = _shard_size(t, remaining, cpus)
     max_in_flight = t.max_in_flight or 2 * cpus
     manifest.save(scheduled=scheduled, shard_size=shard_size)
+    log.info("%s: %d scheduled, %d already done, shards of %d, %d in flight on %d CPUs",
+             t.name, scheduled, len(done), shard_size, max_in_flight, cpus)
     t_ref = ray.put(t)
     buffer, in_flight = _Buffer(root), {}
     played = errors = 0
@@ -113,6 +118,7 @@ def run_tournament(t: Tournament, show_progress: bool = True) -> RunSummary:
                     n, e = tables["episodes"].num_rows, _count_errors(tables)
                     played, errors = played + n, errors + e
                     buffer.add(tables)
+                    log.debug("shard done: %d episodes, %d errors", n, e)
                     bar.advance(n, e)
         except KeyboardInterrupt:
             interrupted = True
@@ -129,7 +135,8 @@ def run_tournament(t: Tournament, show_progress: bool = True) -> RunSummary:
 def _collect(t: Tournament, ref, shard: list[EpisodeSpec]) -> dict:
     try:
         return ray.get(ref)
-    except (ray.exceptions.RayTaskError, ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError) as e:
+    except ray.exceptions.RayError as e:  # task error after retries, worker or node lost, object lost
+        log.warning("a shard of %d episodes failed after Ray's retries; recorded as errors: %s", len(shard), e)
         return _failed_shard_rows(t, shard, e)
 
 

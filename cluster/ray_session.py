@@ -8,11 +8,13 @@ import os
 import ray
 
 
-def connect(address: str | None, num_cpus: int | None = None) -> str:
-    """Returns 'joined <address>' or 'embedded'. An explicit address that fails is an error."""
+def connect(address: str | None, num_cpus: int | None = None, log_level: str = "WARNING") -> str:
+    """Returns how it connected: 'joined <address>' or 'embedded'. An explicit address that fails is an error."""
     if ray.is_initialized():
         return "already connected"
-    quiet = dict(logging_level=logging.WARNING, log_to_driver=True, configure_logging=True)
+    # Ray's own INFO lines would bury the progress bar; only DEBUG asks for them.
+    ray_level = logging.DEBUG if log_level == "DEBUG" else logging.WARNING
+    quiet = dict(logging_level=ray_level, log_to_driver=True, configure_logging=True)
     if address:
         ray.init(address=address, **quiet)
         return f"joined {address}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from arena.config.errors import ConfigError
@@ -32,7 +33,8 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
 
     t = load_tournament(config, overrides)
     check_players(t)
-    how = connect(address)
+    logging.basicConfig(level=t.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    how = connect(address, log_level=t.log_level)
     print(f"ray: {how}", file=sys.stderr)
     summary = run_tournament(t, show_progress=progress)
     if summary.skipped:

@@ -63,7 +63,8 @@ class LLMAgent:
             request = ChatRequest(
                 messages=list(messages),
                 sampling=sampling,
-                legal_moves=list(labels) if self.spec.constrain_moves else [],
+                legal_moves=list(labels),
+                constrain=self.spec.constrain_moves,
             )
             result = await self.backend.chat(request)
             attempt = self._judge(turn, legal, messages, result)
