@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
+import signal
+import threading
 import math
 import time
 from collections.abc import Iterator
@@ -73,9 +76,26 @@ class _Buffer:
             self.flush()
 
     def flush(self) -> None:
-        if self.batches:
-            write_parts(self.root, concat(self.batches))
-        self.batches, self.episodes, self.last = [], 0, time.monotonic()
+        # Taken out before writing: if a write is cut short, a second flush must not write the
+        # batch again. A cut-short batch leaves no episode rows, so resume plays it again and
+        # its orphaned seats/moves (unknown play_ids) are ignored by readers.
+        batches, self.batches, self.episodes, self.last = self.batches, [], 0, time.monotonic()
+        if batches:
+            with _sigint_deferred():
+                write_parts(self.root, concat(batches))
+
+
+@contextlib.contextmanager
+def _sigint_deferred():
+    """Ctrl-C during a write is delivered after it, so a part set is never half-published."""
+    main = threading.current_thread() is threading.main_thread()
+    if main:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        if main:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def run_tournament(t: Tournament, show_progress: bool = True) -> RunSummary:

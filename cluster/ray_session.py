@@ -9,7 +9,7 @@ import ray
 
 
 def connect(address: str | None, num_cpus: int | None = None, log_level: str = "WARNING") -> str:
-    """Returns how it connected: 'joined <address>' or 'embedded'. An explicit address that fails is an error."""
+    """Join `address` (or RAY_ADDRESS); otherwise start an embedded Ray. Returns how it connected."""
     if ray.is_initialized():
         return "already connected"
     # Ray's own INFO lines would bury the progress bar; only DEBUG asks for them.
@@ -21,12 +21,9 @@ def connect(address: str | None, num_cpus: int | None = None, log_level: str = "
     if os.environ.get("RAY_ADDRESS"):
         ray.init(**quiet)
         return f"joined {os.environ['RAY_ADDRESS']}"
-    try:
-        ray.init(address="auto", **quiet)
-        return "joined local cluster"
-    except (ConnectionError, RuntimeError, ValueError):
-        pass
-    ray.init(num_cpus=num_cpus, include_dashboard=False, **quiet)
+    # Never address="auto" implicitly: it also finds another process's embedded Ray,
+    # whose exit would then kill this run. `--address auto` asks for it explicitly.
+    ray.init(address="local", num_cpus=num_cpus, include_dashboard=False, **quiet)
     return "embedded"
 
 

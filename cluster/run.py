@@ -5,34 +5,27 @@ from __future__ import annotations
 import logging
 import sys
 
-from arena.config.errors import ConfigError
 from arena.config.load import load_tournament
-from arena.config.models import HumanPlayer, LLMPlayer, Tournament
+from arena.config.models import HumanPlayer, LLMPlayer, PlayerSpec
 from arena.leaderboard import leaderboard
 from arena.render_table import print_table
 from arena.results import load
 from backends import registry
 
 
-def check_players(t: Tournament) -> None:
-    """Everything about players that must fail before Ray starts."""
-    for i, p in enumerate(t.players):
-        if isinstance(p, HumanPlayer):
-            raise ConfigError(f"players.{i}: human players play with 'arena play', not in a tournament run",
-                              path=f"players.{i}")
-        if isinstance(p, LLMPlayer):
-            try:
-                registry.check(p)
-            except ValueError as e:
-                raise ConfigError(f"players.{i}.model: {e}", path=f"players.{i}.model") from None
+def check_player(p: PlayerSpec) -> None:
+    """Everything about one player that must fail before Ray starts."""
+    if isinstance(p, HumanPlayer):
+        raise ValueError("human players play with 'arena play', not in a tournament run")
+    if isinstance(p, LLMPlayer):
+        registry.check(p)
 
 
 def run_command(config: str, overrides: list[str], address: str | None, progress: bool = True) -> int:
     from cluster.driver import run_tournament
     from cluster.ray_session import connect
 
-    t = load_tournament(config, overrides)
-    check_players(t)
+    t = load_tournament(config, overrides, check_player)
     logging.basicConfig(level=t.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     how = connect(address, log_level=t.log_level)
     print(f"ray: {how}", file=sys.stderr)

@@ -7,7 +7,7 @@ it, the bad value, and what to do, so a typo fails here and not an hour into a r
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import yaml
@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from arena.config.compat import BGA_KEYS, Translated, translate
 from arena.config.errors import ConfigError, show
-from arena.config.models import GameSpec, HumanPlayer, LLMPlayer, MCTSPlayer, RandomPlayer, Tournament
+from arena.config.models import GameSpec, HumanPlayer, LLMPlayer, MCTSPlayer, PlayerSpec, RandomPlayer, Tournament
 from arena.config.overrides import apply_overrides
 from arena.games.registry import UnknownGame, check_game_name, load_game
 
@@ -33,12 +33,18 @@ _MISSING_HINTS = {
 }
 
 
-def load_tournament(path: str | None, overrides: Sequence[str] = ()) -> Tournament:
+PlayerCheck = Callable[[PlayerSpec], None]
+"""Raises ValueError when a player cannot be used (e.g. no backend for its model); supplied by the CLI."""
+
+
+def load_tournament(path: str | None, overrides: Sequence[str] = (), check_player: PlayerCheck | None = None) -> Tournament:
     """Read a YAML file (or start empty when `path` is None), apply overrides, translate, validate."""
-    return load_tournament_dict(_read(path) if path else {}, overrides)
+    return load_tournament_dict(_read(path) if path else {}, overrides, check_player)
 
 
-def load_tournament_dict(data: dict[str, Any], overrides: Sequence[str] = ()) -> Tournament:
+def load_tournament_dict(
+    data: dict[str, Any], overrides: Sequence[str] = (), check_player: PlayerCheck | None = None
+) -> Tournament:
     """Validate an already-parsed config; overrides address the keys as written in `data`."""
     if not isinstance(data, dict):
         raise ConfigError(f"expected a mapping of keys at the top level, got {show(data)}")
@@ -49,6 +55,7 @@ def load_tournament_dict(data: dict[str, Any], overrides: Sequence[str] = ()) ->
         text, path = _one_line(e, tr)
         raise ConfigError(text, path=path) from None
     _check_games(tournament, tr)
+    _check_players(tournament, tr, check_player)
     return tournament
 
 
@@ -181,3 +188,21 @@ def _check_games(t: Tournament, tr: Translated) -> None:
         if t.format == "round_robin" and game.num_players != 2:
             raise ConfigError(f"{name_path}: round_robin pairs two players, but '{g.name}' is a {game.num_players}-player "
                               "game; use format: match", path=name_path)
+
+
+def _check_players(t: Tournament, tr: Translated, check_player: PlayerCheck | None) -> None:
+    """Players that cannot play a configured game, or cannot be reached at all, fail now."""
+    for i, p in enumerate(t.players):
+        path = tr.user_path(("players", i))
+        if isinstance(p, MCTSPlayer):
+            for g in t.games:
+                if load_game(g.name, g.params).simultaneous:
+                    raise ConfigError(f"{path}: mcts cannot play simultaneous-move game '{g.name}'; "
+                                      "use random or llm players for it", path=path)
+        if check_player is None:
+            continue
+        try:
+            check_player(p)
+        except ValueError as e:
+            key = f"{path}.model" if isinstance(p, LLMPlayer) else path
+            raise ConfigError(f"{key}: {e}", path=key) from None

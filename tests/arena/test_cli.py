@@ -1,0 +1,344 @@
+"""End to end: the real `arena` console script in subprocesses, on real embedded Ray.
+
+Every Ray run starts its own embedded Ray: without --address or RAY_ADDRESS, `arena run`
+never joins another process's Ray (whose exit would kill the run), which these tests
+rely on while tests/cluster holds an embedded Ray of its own.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from arena.config.load import load_tournament
+from arena.results import load
+from arena.schedule import count
+
+ARENA_SCRIPT = Path(sys.executable).with_name("arena")
+ARENA = [str(ARENA_SCRIPT)] if ARENA_SCRIPT.exists() else [sys.executable, "-m", "arena.cli"]
+
+TAILORED = {"tic_tac_toe", "connect_four", "kuhn_poker", "prisoners_dilemma", "matrix_pd",
+            "matching_pennies", "matrix_rps", "hex", "chess"}
+FAST_S = 8.0  # a command that must not start Ray (Ray alone takes ~8 s to come up on 2 cores)
+RAY_RUN_S = 240  # generous: the machine may be busy with other tests
+ALL_CELLS = "a1 b1 c1 a2 b2 c2 a3 b3 c3".split()
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAY_")}
+    env.update(RAY_AUTH_MODE="disabled", COLUMNS="200", PYTHONUNBUFFERED="1")
+    env.update(extra)
+    return env
+
+
+def arena(*args: str, cwd: Path, stdin: str = "", timeout: float = RAY_RUN_S, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*ARENA, *args], cwd=cwd, env=_env(**env), input=stdin, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def one_error_line(proc: subprocess.CompletedProcess) -> str:
+    """Exit status 2 and exactly one stderr line `error: ...`; returns that line."""
+    assert proc.returncode == 2, (proc.returncode, proc.stdout, proc.stderr)
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("error: "), lines[0]
+    return lines[0]
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def parts(root: Path, table: str) -> list[str]:
+    return sorted(glob.glob(str(root / table / "part-*.parquet")))
+
+
+def raw(root: Path, table: str) -> pd.DataFrame:
+    return pq.read_table(parts(root, table)).to_pandas()
+
+
+def check_parts_consistent(root: Path) -> None:
+    """Every published part exists in all three tables, and no temporary file is left behind."""
+    names = {t: {Path(p).name for p in parts(root, t)} for t in ("episodes", "seats", "moves")}
+    assert names["episodes"], f"no episode parts under {root}"
+    assert names["episodes"] == names["seats"] == names["moves"], names
+    leftovers = [p for t in ("episodes", "seats", "moves") for p in (root / t).iterdir() if p.name.startswith(".")]
+    assert not leftovers, leftovers
+
+
+# ---------------------------------------------------------------- config errors
+
+BGA = """\
+    env_config:
+      game_name: tic_tac_toe
+    agents:
+      player_0:
+        type: random
+      player_1:
+        type: random
+    num_episodes: 3
+    seed: 1
+    """
+
+NATIVE_LLM = """\
+    name: bad_model
+    games:
+      - name: tic_tac_toe
+    players:
+      - type: llm
+        model: nosuch/thing
+      - type: random
+    """
+
+# id -> (config text or None for a missing file, overrides, fragments the one error line must contain)
+CONFIG_ERRORS = {
+    "unknown_key": (BGA.replace("num_episodes: 3", "num_episode: 3"), [],
+                    ["unknown key 'num_episode'", "did you mean 'num_episodes'"]),
+    "wrong_type_override": (BGA, ["num_episodes=five"], ["num_episodes", "'five'", "integer"]),
+    "unknown_game": (BGA, ["env_config.game_name=tic_tac_tow"],
+                     ["env_config.game_name", "'tic_tac_tow'", "did you mean 'tic_tac_toe'"]),
+    "unknown_agent_type": (BGA, ["agents.player_1.type=robot"], ["agents.player_1.type", "'robot'"]),
+    "missing_file": (None, [], ["nosuch.yaml", "no such config file"]),
+    "unknown_model_prefix": (NATIVE_LLM, [], ["players.0.model", "'nosuch/thing'", "simulated_"]),
+    "bad_override_syntax": (BGA, ["seed"], ["'seed'", "KEY=VALUE"]),
+}
+
+
+@pytest.mark.parametrize("case", list(CONFIG_ERRORS))
+def test_run_config_error_is_one_line_exit_2_and_writes_nothing(case, tmp_path):
+    text, overrides, fragments = CONFIG_ERRORS[case]
+    config = tmp_path / "nosuch.yaml" if text is None else write(tmp_path / "t.yaml", text)
+    out, ray_tmp = tmp_path / "out", tmp_path / "raytmp"
+    started = time.monotonic()
+    proc = arena("run", str(config), "--override", f"output_dir={out}", *overrides, cwd=tmp_path,
+                 timeout=60, RAY_TMPDIR=str(ray_tmp))
+    elapsed = time.monotonic() - started
+    line = one_error_line(proc)
+    for fragment in fragments:
+        assert fragment in line, line
+    assert proc.stdout == ""
+    assert not out.exists(), list(out.rglob("*"))
+    assert not ray_tmp.exists(), "Ray was started for a config error"
+    assert not (tmp_path / "results").exists()
+    assert elapsed < FAST_S, f"{elapsed:.1f} s for a config error"
+
+
+def test_unknown_model_in_bga_config_names_the_bga_key(tmp_path):
+    config = write(tmp_path / "t.yaml", BGA)
+    overrides = ["agents.player_0.type=llm", "agents.player_0.model=nosuch/thing", f"output_dir={tmp_path / 'out'}"]
+    proc = arena("run", str(config), "--override", *overrides, cwd=tmp_path, timeout=60)
+    line = one_error_line(proc)
+    assert "'nosuch/thing'" in line
+    assert "agents.player_0.model" in line, line
+
+
+# ---------------------------------------------------------------- arena games
+
+def test_games_lists_tailored_and_generic(tmp_path):
+    proc = arena("games", cwd=tmp_path, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    rows = [line.split(None, 1) for line in proc.stdout.splitlines() if line.strip()]
+    kinds = {name: kind.strip() for name, kind in rows}
+    assert len(kinds) == len(rows), "a game is listed twice"
+    tailored = {name for name, kind in kinds.items() if kind == "tailored renderer"}
+    generic = {name for name, kind in kinds.items() if kind == "generic renderer"}
+    assert tailored == TAILORED
+    assert set(kinds) == tailored | generic
+    assert {"breakthrough", "othello", "go"} <= generic
+    assert [name for name, _ in rows[: len(TAILORED)]] == sorted(TAILORED), "tailored games come first"
+
+
+# ---------------------------------------------------------------- arena run, then resume
+
+ROUND_ROBIN = """\
+    name: from_file
+    games:
+      - name: tic_tac_toe
+    players:
+      - type: random
+      - type: mcts
+        simulations: 5
+    episodes_per_pairing: 2
+    seed: 7
+    """
+
+
+def test_run_round_robin_then_rerun_skips_everything(tmp_path):
+    config = write(tmp_path / "rr.yaml", ROUND_ROBIN)
+    out = tmp_path / "out"
+    args = ["run", str(config), "--no-progress",
+            "--override", "episodes_per_pairing=4", "seed=0",
+            "--override", "name=cli_rr", f"output_dir={out}"]
+    expected = count(load_tournament(str(config), ["episodes_per_pairing=4", "seed=0", "name=cli_rr"]))
+    assert expected == 4  # one pair of players, 4 episodes per pairing, one game
+
+    first = arena(*args, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "Leaderboard: cli_rr" in first.stdout
+    assert "random" in first.stdout and "mcts_5" in first.stdout
+    assert f"played {expected} episodes (0 errors)" in first.stderr
+    assert "resumed" not in first.stderr
+
+    root = out / "cli_rr"
+    assert not (out / "from_file").exists() and not (tmp_path / "results").exists()
+    check_parts_consistent(root)
+    episodes = raw(root, "episodes")
+    assert len(episodes) == episodes.episode_id.nunique() == expected
+    assert set(episodes.status) == {"ok"}
+    assert set(episodes.tournament) == {"cli_rr"}
+    assert len(raw(root, "seats")) == 2 * expected
+    manifest = json.loads((root / "manifest.json").read_text())
+    assert manifest["status"] == "finished" and manifest["finished_at"]
+    resolved = manifest["tournament"]
+    assert resolved["seed"] == 0 and type(resolved["seed"]) is int
+    assert resolved["episodes_per_pairing"] == 4 and resolved["name"] == "cli_rr"
+    assert resolved["output_dir"] == str(out)
+    assert manifest["counts"]["played"] == expected
+
+    again = arena(*args, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert f"resumed: skipped {expected} episodes already in {root}" in again.stderr
+    assert "played 0 episodes" in again.stderr
+    assert "Leaderboard: cli_rr" in again.stdout and "mcts_5" in again.stdout
+    episodes = raw(root, "episodes")
+    assert len(episodes) == episodes.episode_id.nunique() == expected
+    assert len(load(root).episodes) == expected
+    manifest = json.loads((root / "manifest.json").read_text())
+    assert manifest["status"] == "finished" and manifest["runs"] == 2
+    assert manifest["counts"]["skipped"] == expected and manifest["counts"]["played"] == 0
+
+
+# ---------------------------------------------------------------- Ctrl-C, then resume
+
+SLOW_LLM = """\
+    name: cli_int
+    games:
+      - name: tic_tac_toe
+    players:
+      - type: llm
+        model: simulated_a
+        backend_options: {latency_ms: 200}
+      - type: random
+    episodes_per_pairing: 160
+    shard_size: 8
+    episode_concurrency: 4
+    """
+
+
+def test_ctrl_c_saves_finished_episodes_and_rerun_completes_without_duplicates(tmp_path):
+    config = write(tmp_path / "slow.yaml", SLOW_LLM)
+    out = tmp_path / "out"
+    overrides = [f"output_dir={out}"]
+    total = count(load_tournament(str(config), overrides))
+    args = ["run", str(config), "--no-progress", "--override", *overrides]
+    root = out / "cli_int"
+
+    proc = subprocess.Popen([*ARENA, *args], cwd=tmp_path, env=_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + RAY_RUN_S
+        while not parts(root, "episodes"):
+            assert proc.poll() is None, f"run ended before it could be interrupted: {proc.communicate()}"
+            assert time.monotonic() < deadline, "no part file appeared"
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        stdout, stderr = proc.communicate(timeout=60)
+        waited = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    assert proc.returncode == 130, (proc.returncode, stderr)
+    assert waited < 30, f"took {waited:.1f} s to stop after Ctrl-C"
+    assert "interrupted: finished episodes are saved; run the same command again to resume" in stderr
+    assert "Leaderboard: cli_int" in stdout
+
+    manifest = json.loads((root / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted" and manifest["finished_at"]
+    check_parts_consistent(root)
+    saved = raw(root, "episodes")
+    assert len(saved) == saved.episode_id.nunique()
+    assert set(saved.status) == {"ok"}
+    assert 0 < len(saved) < total, "the interrupt came too late to test resuming"
+    assert manifest["counts"]["played"] == len(saved)
+    assert f"played {len(saved)} episodes" in stderr
+
+    rerun = arena(*args, cwd=tmp_path)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"resumed: skipped {len(saved)} episodes already in {root}" in rerun.stderr
+    assert f"played {total - len(saved)} episodes (0 errors)" in rerun.stderr
+    manifest = json.loads((root / "manifest.json").read_text())
+    assert manifest["status"] == "finished" and manifest["runs"] == 2
+    assert manifest["counts"] == {**manifest["counts"], "scheduled": total, "skipped": len(saved),
+                                  "played": total - len(saved), "errors": 0}
+
+    check_parts_consistent(root)
+    episodes = raw(root, "episodes")
+    assert not episodes.episode_id.duplicated().any()
+    assert not episodes[episodes.status == "ok"].episode_id.duplicated().any()
+    assert len(episodes) == total and set(episodes.status) == {"ok"}
+    assert set(saved.episode_id) <= set(episodes.episode_id)
+    seats = raw(root, "seats")
+    per_play = seats.groupby("play_id").seat.apply(sorted)
+    assert set(per_play.index) == set(episodes.play_id)
+    assert all(s == [0, 1] for s in per_play), "every episode has exactly one row per seat"
+    moves = raw(root, "moves")
+    assert set(moves.play_id) == set(episodes.play_id)
+    llm_moves = moves[moves.player == "simulated_a"]
+    assert len(llm_moves) and llm_moves.legal.all()
+
+    results = load(root)
+    assert len(results.episodes) == results.episodes.episode_id.nunique() == total
+    assert len(results.seats) == 2 * total
+
+
+# ---------------------------------------------------------------- arena play
+
+def test_play_piped_game_rejects_bad_entries_and_finishes(tmp_path):
+    proc = arena("play", "tic_tac_toe", "--vs", "random", cwd=tmp_path, timeout=60,
+                 stdin="zz\n" + "\n".join(ALL_CELLS) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "'zz' is not a legal move; type one of the labels or ids listed above\nYour move (label or id): " in proc.stdout
+    assert proc.stdout.count("You are X (player 0). It is your turn.") >= 3
+    assert "Game over (ok)." in proc.stdout
+    last = proc.stdout.strip().splitlines()[-1]
+    assert any(f"You {verb}." in last for verb in ("won", "lost", "drew")), last
+    assert "Input closed" not in proc.stdout
+
+
+def test_play_vs_mcts_with_options(tmp_path):
+    proc = arena("play", "tic_tac_toe", "--vs", "mcts:simulations=10", cwd=tmp_path, timeout=60,
+                 stdin="\n".join(ALL_CELLS) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "Game over (ok)." in proc.stdout
+
+
+@pytest.mark.parametrize("vs, fragment", [("nonsense", "unknown player 'nonsense'"),
+                                          ("mcts:simulations=zero", "simulations"),
+                                          ("nosuch_model", "nosuch_model")])
+def test_play_bad_opponent_is_one_error_line(vs, fragment, tmp_path):
+    proc = arena("play", "tic_tac_toe", "--vs", vs, cwd=tmp_path, timeout=60)
+    line = one_error_line(proc)
+    assert "--vs" in line and fragment in line, line
+    assert proc.stdout == ""
+
+
+@pytest.mark.parametrize("stdin", ["", "a1\n"])
+def test_play_eof_forfeits(stdin, tmp_path):
+    proc = arena("play", "tic_tac_toe", "--vs", "random", cwd=tmp_path, timeout=60, stdin=stdin)
+    assert proc.returncode == 0, proc.stderr
+    assert "Input closed: forfeiting." in proc.stdout
+    assert proc.stdout.rstrip().endswith("Game over (forfeit). Returns by seat: [-1.0, 1.0]. You lost.")
