@@ -1,0 +1,60 @@
+"""Read a results folder back as pandas DataFrames, deduplicated on episode_id."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+
+from arena.results.schema import DONE_STATUSES, STATUS_RANK, TABLES
+
+
+class Results(NamedTuple):
+    episodes: pd.DataFrame
+    seats: pd.DataFrame
+    moves: pd.DataFrame
+
+
+def _read(root: Path, name: str, columns: list[str] | None = None) -> pa.Table:
+    folder = root / name
+    files = sorted(str(p) for p in folder.glob("part-*.parquet")) if folder.is_dir() else []
+    if not files:
+        return TABLES[name].empty_table().select(columns or TABLES[name].names)
+    return ds.dataset(files, schema=TABLES[name], format="parquet").to_table(columns=columns)
+
+
+def _winning_plays(episodes: pd.DataFrame) -> pd.DataFrame:
+    """One row per episode_id: a finished play beats an errored one, a later one an earlier one."""
+    ranked = episodes.assign(_rank=episodes["status"].map(STATUS_RANK).fillna(0))
+    ranked = ranked.sort_values(["_rank", "started_at"], kind="stable")
+    return ranked.drop_duplicates("episode_id", keep="last").drop(columns="_rank").reset_index(drop=True)
+
+
+def load(path: str | Path, moves: bool = True) -> Results:
+    """The three tables of a results folder; seats and moves only of the winning play of each episode."""
+    root = Path(path)
+    if not root.is_dir():
+        raise FileNotFoundError(f"no results folder at {root}")
+    episodes = _winning_plays(_read(root, "episodes").to_pandas())
+    plays = set(episodes["play_id"])
+    seats = _read(root, "seats").to_pandas()
+    seats = seats[seats["play_id"].isin(plays)].drop_duplicates(["play_id", "seat"]).reset_index(drop=True)
+    if moves:
+        move_rows = _read(root, "moves").to_pandas()
+        move_rows = move_rows[move_rows["play_id"].isin(plays)]
+        move_rows = move_rows.drop_duplicates(["play_id", "move_number", "seat", "attempt"]).reset_index(drop=True)
+    else:
+        move_rows = TABLES["moves"].empty_table().to_pandas()
+    return Results(episodes, seats, move_rows)
+
+
+def completed_episode_ids(path: str | Path) -> set[str]:
+    """Episodes already played to an end (errors are played again on resume)."""
+    root = Path(path)
+    table = _read(root, "episodes", ["episode_id", "status"])
+    done = table.filter(pc.is_in(table["status"], pa.array(DONE_STATUSES)))
+    return set(done["episode_id"].to_pylist())

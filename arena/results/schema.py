@@ -1,0 +1,81 @@
+"""The on-disk format: three typed tables. Field order is the format; changing it bumps SCHEMA_VERSION."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+SCHEMA_VERSION = 1
+
+EPISODES = pa.schema([
+    ("episode_id", pa.string()),
+    ("play_id", pa.string()),  # one play of the episode; a retried episode has several
+    ("tournament", pa.string()),
+    ("game", pa.string()),
+    ("game_key", pa.string()),  # name plus parameters, e.g. hex(board_size=7)
+    ("game_params", pa.string()),  # JSON
+    ("players", pa.list_(pa.string())),  # display names by seat
+    ("seed", pa.int64()),
+    ("repetition", pa.int32()),
+    ("seating", pa.int8()),
+    ("status", pa.string()),  # ok | truncated | forfeit | error
+    ("reason", pa.string()),
+    ("returns", pa.list_(pa.float64())),
+    ("num_moves", pa.int32()),
+    ("started_at", pa.timestamp("ms", tz="UTC")),
+    ("duration_s", pa.float64()),
+    ("schema_version", pa.int16()),
+])
+
+SEATS = pa.schema([
+    ("episode_id", pa.string()),
+    ("play_id", pa.string()),  # one play of the episode; a retried episode has several
+    ("game", pa.string()),
+    ("game_key", pa.string()),
+    ("seat", pa.int8()),
+    ("player", pa.string()),
+    ("player_type", pa.string()),
+    ("model", pa.string()),
+    ("player_spec", pa.string()),  # JSON of the full player config: enough to rebuild it
+    ("opponents", pa.list_(pa.string())),
+    ("status", pa.string()),
+    ("return", pa.float64()),
+    ("outcome", pa.string()),  # win | draw | loss; "" when the episode errored
+    ("decisions", pa.int32()),
+    ("illegal_attempts", pa.int32()),
+    ("forfeit", pa.bool_()),
+    ("random_fallbacks", pa.int32()),
+    ("prompt_tokens", pa.int64()),
+    ("completion_tokens", pa.int64()),
+    ("cost_usd", pa.float64()),
+    ("latency_s", pa.float64()),
+])
+
+MOVES = pa.schema([
+    ("episode_id", pa.string()),
+    ("play_id", pa.string()),  # one play of the episode; a retried episode has several
+    ("move_number", pa.int32()),
+    ("seat", pa.int8()),
+    ("player", pa.string()),
+    ("attempt", pa.int16()),  # 1-based within one decision
+    ("state", pa.string()),  # full state text (for analysis; players saw `prompt`)
+    ("prompt", pa.string()),
+    ("raw_response", pa.string()),
+    ("reasoning", pa.string()),
+    ("parser_path", pa.string()),
+    ("action", pa.int64()),  # null when nothing legal was parsed
+    ("action_label", pa.string()),
+    ("legal", pa.bool_()),
+    ("fallback", pa.string()),  # "random" when the arena chose the move for the player
+    ("error", pa.string()),
+    ("error_class", pa.string()),
+    ("prompt_tokens", pa.int32()),
+    ("completion_tokens", pa.int32()),
+    ("latency_s", pa.float64()),
+    ("cost_usd", pa.float64()),
+])
+
+TABLES = {"episodes": EPISODES, "seats": SEATS, "moves": MOVES}
+
+STATUS_RANK = {"error": 0, "truncated": 1, "forfeit": 1, "ok": 1}
+"""When an episode_id appears twice (a retry, a resume after an error), the higher rank wins."""
+DONE_STATUSES = ("ok", "truncated", "forfeit")
