@@ -85,17 +85,37 @@ class _Buffer:
                 write_parts(self.root, concat(batches))
 
 
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
 @contextlib.contextmanager
 def _sigint_deferred():
-    """Ctrl-C during a write is delivered after it, so a part set is never half-published."""
+    """Ctrl-C (or SIGTERM) during a write is delivered after it, so a part set is never half-published."""
     main = threading.current_thread() is threading.main_thread()
     if main:
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     try:
         yield
     finally:
         if main:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt():
+    """A scheduler's SIGTERM (timeout, SLURM, Kubernetes) stops the run the way Ctrl-C does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run_tournament(t: Tournament, show_progress: bool = True) -> RunSummary:
@@ -127,7 +147,7 @@ def run_tournament(t: Tournament, show_progress: bool = True) -> RunSummary:
     start = time.perf_counter()
     shards = _shards(pending(), shard_size)
     interrupted = False
-    with EpisodeProgress(remaining, enabled=show_progress) as bar:
+    with EpisodeProgress(remaining, enabled=show_progress) as bar, sigterm_as_interrupt():
         try:
             for shard in itertools.chain(shards, [None]):
                 if shard is not None:

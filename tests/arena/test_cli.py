@@ -237,7 +237,8 @@ SLOW_LLM = """\
     """
 
 
-def test_ctrl_c_saves_finished_episodes_and_rerun_completes_without_duplicates(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl_c", "sigterm"])
+def test_ctrl_c_saves_finished_episodes_and_rerun_completes_without_duplicates(tmp_path, stop):
     config = write(tmp_path / "slow.yaml", SLOW_LLM)
     out = tmp_path / "out"
     overrides = [f"output_dir={out}"]
@@ -253,7 +254,7 @@ def test_ctrl_c_saves_finished_episodes_and_rerun_completes_without_duplicates(t
             assert proc.poll() is None, f"run ended before it could be interrupted: {proc.communicate()}"
             assert time.monotonic() < deadline, "no part file appeared"
             time.sleep(0.2)
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(stop)
         sent = time.monotonic()
         stdout, stderr = proc.communicate(timeout=60)
         waited = time.monotonic() - sent
