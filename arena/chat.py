@@ -20,6 +20,7 @@ class ErrorClass(str, Enum):
     TRANSIENT = "transient"  # 5xx, timeout, refused connection after retries
     FATAL = "fatal"  # bad key, unknown model: this model cannot play at all
     REQUEST = "request"  # this request only (e.g. context window exceeded)
+    BUDGET = "budget"  # the model's (or tournament's) spend cap is reached: no call was made
 
 
 @dataclass(frozen=True)
@@ -76,3 +77,7 @@ class ModelUnavailable(Exception):
 
     The episode is recorded as `error` with this message; the tournament goes on.
     """
+
+
+class ModelSkipped(Exception):
+    """The model may not play any more (its budget is spent): the episode is recorded as `skipped`."""

@@ -25,17 +25,37 @@ def _add_override(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from backends.keys import load_dotenv
     from cluster.run import run_command
+
+    load_dotenv()
 
     return run_command(args.config, _overrides(args), args.address, progress=not args.no_progress)
 
 
 def cmd_play(args: argparse.Namespace) -> int:
     from arena.play import play_at_terminal
-    from backends.registry import backend_for, check
+    from backends.keys import load_dotenv
+    from backends.plan import prepare
+
+    load_dotenv()
+    from backends.registry import check
 
     return play_at_terminal(args.game, args.param, args.vs, args.seat, args.config, _overrides(args),
-                            backend_for=backend_for, check_model=check)
+                            prepare=lambda t: prepare(t, use_ray=False).backend_for, check_model=check)
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from arena.config.load import load_tournament
+    from arena.render_table import print_table
+    from backends.keys import load_dotenv
+    from backends.listing import models_table
+
+    load_dotenv()
+    t = load_tournament(args.config, _overrides(args)) if args.config else None
+    models_file = t.litellm_models if t else args.models_file
+    print_table(models_table(t, models_file), f"Models ({models_file}); limits: model / provider")
+    return 0
 
 
 def cmd_games(args: argparse.Namespace) -> int:
@@ -67,6 +87,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="game parameter, e.g. -p board_size=7")
     _add_override(play)
     play.set_defaults(func=cmd_play)
+
+    models = sub.add_parser("models", help="list configured models and whether each is ready (key, api_base, limits)")
+    models.add_argument("config", nargs="?", help="tournament YAML: list its models; default: every model in the models file")
+    models.add_argument("--models-file", default="configs/litellm_models.yaml", help="models file when no config is given")
+    _add_override(models)
+    models.set_defaults(func=cmd_models)
 
     games = sub.add_parser("games", help="list playable games and which have a tailored renderer")
     games.set_defaults(func=cmd_games)

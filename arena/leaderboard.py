@@ -8,14 +8,14 @@ import pandas as pd
 def leaderboard(seats: pd.DataFrame) -> pd.DataFrame:
     """Games, W/D/L, mean return, illegal attempts, forfeits and errors per player.
 
-    Errored episodes count under `errors` only: they have no winner. Sorted by points
+    Errored and skipped (budget) episodes count under `errors` / `skipped` only: they have no winner. Sorted by points
     (win 1, draw 1/2) per game played.
     """
     columns = ["player", "games", "wins", "draws", "losses", "score", "mean_return",
-               "illegal_attempts", "forfeits", "random_fallbacks", "errors", "cost_usd"]
+               "illegal_attempts", "forfeits", "random_fallbacks", "errors", "skipped", "cost_usd"]
     if seats.empty:
         return pd.DataFrame(columns=columns)
-    played = seats[seats["status"] != "error"]
+    played = seats[~seats["status"].isin(["error", "skipped"])]
     g = played.groupby("player")
     board = pd.DataFrame({
         "games": g.size(),
@@ -30,9 +30,10 @@ def leaderboard(seats: pd.DataFrame) -> pd.DataFrame:
     all_players = seats.groupby("player")
     board = board.reindex(all_players.size().index).fillna(0)
     board["errors"] = all_players["status"].apply(lambda s: int((s == "error").sum()))
+    board["skipped"] = all_players["status"].apply(lambda s: int((s == "skipped").sum()))
     board["cost_usd"] = all_players["cost_usd"].sum()
     board["score"] = (board["wins"] + 0.5 * board["draws"]) / board["games"].where(board["games"] > 0)
     board = board.reset_index().rename(columns={"index": "player"})
-    int_cols = ["games", "wins", "draws", "losses", "illegal_attempts", "forfeits", "random_fallbacks", "errors"]
+    int_cols = ["games", "wins", "draws", "losses", "illegal_attempts", "forfeits", "random_fallbacks", "errors", "skipped"]
     board[int_cols] = board[int_cols].astype(int)
     return board[columns].sort_values(["score", "mean_return"], ascending=False, na_position="last").reset_index(drop=True)

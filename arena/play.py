@@ -13,7 +13,7 @@ from arena.agents.factory import BackendFor, make_agent
 from arena.agents.human import HumanAgent
 from arena.config.errors import ConfigError
 from arena.config.load import load_tournament
-from arena.config.models import LLMPlayer, MCTSPlayer, PlayerSpec, RandomPlayer
+from arena.config.models import GameSpec, LLMPlayer, MCTSPlayer, PlayerSpec, RandomPlayer, Tournament
 from arena.episode import EpisodeLog, play_episode
 from arena.games import load_game
 from arena.games.registry import UnknownGame
@@ -53,7 +53,9 @@ def resolve_opponent(vs: str, config: str | None, overrides: list[str]) -> Playe
 
 
 def play_at_terminal(game_name: str, params: list[str], vs: str, seat: int, config: str | None,
-                     overrides: list[str], backend_for: BackendFor, check_model: Callable[[LLMPlayer], None]) -> int:
+                     overrides: list[str], prepare: Callable[[Tournament], BackendFor],
+                     check_model: Callable[[LLMPlayer, Tournament], None]) -> int:
+    """`prepare` brings up the opponent's backend (in-process) and returns its backend_for."""
     try:
         game = load_game(game_name, parse_pairs(params, "--param"))
     except UnknownGame as e:
@@ -61,11 +63,14 @@ def play_at_terminal(game_name: str, params: list[str], vs: str, seat: int, conf
     if not 0 <= seat < game.num_players:
         raise ConfigError(f"--seat: {seat} is not a seat of {game_name} (0..{game.num_players - 1})")
     opponent = resolve_opponent(vs, config, overrides)
+    context = _context(game_name, opponent, config, overrides)
+    backend_for = None
     if isinstance(opponent, LLMPlayer):
         try:
-            check_model(opponent)
+            check_model(opponent, context)
         except ValueError as e:
             raise ConfigError(f"--vs: {e}") from None
+        backend_for = prepare(context)
     seed = random.SystemRandom().randrange(2**62)
     agents = [HumanAgent() if p == seat else make_agent(opponent, game, seed + p, backend_for)
               for p in range(game.num_players)]
@@ -74,6 +79,14 @@ def play_at_terminal(game_name: str, params: list[str], vs: str, seat: int, conf
     result = outcomes(log.status, log.returns, log.forfeit_seats, game.num_players)[seat]
     print(f"Game over ({log.status}). Returns by seat: {log.returns}. You {_verb(result)}.")
     return 0
+
+
+def _context(game_name: str, opponent: PlayerSpec, config: str | None, overrides: list[str]) -> Tournament:
+    """The settings a backend needs (models file, provider limits), from --config when given."""
+    base = load_tournament(config, overrides) if config else None
+    settings = {k: getattr(base, k) for k in ("litellm_models", "providers", "budget_usd")} if base else {}
+    return Tournament(name="play", format="match", games=[GameSpec(name=game_name)],
+                      players=[RandomPlayer(type="random", name="you"), opponent], **settings)
 
 
 def _verb(outcome: str) -> str:

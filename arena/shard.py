@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 import pyarrow as pa
 
 from arena.agents.factory import BackendFor, make_agent
+from arena.chat import ModelSkipped
 from arena.config.models import Tournament
 from arena.episode import EpisodeLog, play_episode
 from arena.games import load_game
@@ -30,6 +31,8 @@ async def play_one(t: Tournament, spec: EpisodeSpec, backend_for: BackendFor | N
         await play_episode(
             game, agents, random.Random(spec.seed), [random.Random(s) for s in seeds], t.max_moves_for(spec.game), log
         )
+    except ModelSkipped as e:
+        log.status, log.reason, log.returns = "skipped", f"budget: {e}", []
     except Exception as e:  # noqa: BLE001 - any failure of one episode must not take the others down
         log.status, log.reason, log.returns = "error", _reason(e), []
     rows.add(spec, log, started, time.perf_counter() - clock)

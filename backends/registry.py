@@ -1,4 +1,4 @@
-"""Model name -> chat backend. One lazy table; heavy dependencies load only when used."""
+"""Model name -> chat backend. One table of prefixes; heavy dependencies load only when used."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import json
 from functools import lru_cache
 
 from arena.chat import ChatBackend
-from arena.config.models import LLMPlayer
+from arena.config.models import LLMPlayer, Tournament
 
-# prefix -> "module:factory"; the factory takes the LLMPlayer spec.
-PROVIDERS: dict[str, str] = {
+# prefix -> "module:factory" for backends built per process from the player spec alone.
+# litellm_ models need shared actors (limits, spend), so backends.plan.prepare builds them.
+PROVIDERS: dict[str, str | None] = {
     "simulated_": "backends.simulated:SimulatedBackend",
+    "litellm_": None,
 }
+INSTALL_HINT = {"litellm_": "litellm"}
 
 
 class UnknownModel(ValueError):
@@ -27,9 +30,27 @@ def provider_of(model: str) -> str:
     raise UnknownModel(f"model '{model}' has no known backend prefix; model names look like {known}")
 
 
-def check(spec: LLMPlayer) -> None:
-    """Fail before any episode runs if the model cannot be reached at all."""
-    provider_of(spec.model)
+def check(spec: LLMPlayer, t: Tournament | None = None) -> None:
+    """Fail before any episode runs if the model cannot be reached at all: unknown prefix,
+    not listed in the models file, or its API key missing."""
+    prefix = provider_of(spec.model)
+    if prefix != "litellm_":
+        return
+    try:
+        importlib.import_module("litellm")
+    except ImportError:
+        raise UnknownModel(f"model '{spec.model}' needs the litellm package: pip install litellm") from None
+    from backends import keys
+    from backends.litellm_models import ModelsFileError, find_entry, read_models_file
+
+    path = t.litellm_models if t else "configs/litellm_models.yaml"
+    try:
+        entry = find_entry(read_models_file(path), spec.model, path)
+    except ModelsFileError as e:
+        raise UnknownModel(str(e)) from None
+    missing = keys.missing_key(entry)
+    if missing:
+        raise UnknownModel(f"model '{spec.model}' needs the API key in {missing}; set it in the environment or in ./.env")
 
 
 def backend_for(spec: LLMPlayer) -> ChatBackend:
@@ -38,5 +59,8 @@ def backend_for(spec: LLMPlayer) -> ChatBackend:
 
 @lru_cache(maxsize=64)
 def _cached(model: str, options: str, spec_json: str) -> ChatBackend:
-    module_name, factory = PROVIDERS[provider_of(model)].split(":")
+    target = PROVIDERS[provider_of(model)]
+    if target is None:
+        raise UnknownModel(f"model '{model}' is reached through backends.plan.prepare, which this run did not do")
+    module_name, factory = target.split(":")
     return getattr(importlib.import_module(module_name), factory)(LLMPlayer.model_validate_json(spec_json))

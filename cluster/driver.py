@@ -24,6 +24,7 @@ from arena.results.manifest import Manifest
 from arena.results.rows import ResultsBuilder
 from arena.results.writer import concat, write_parts
 from arena.schedule import EpisodeSpec, count, episodes
+from backends.plan import BackendPlan
 from cluster.progress import EpisodeProgress
 from cluster.ray_session import cluster_cpus
 from cluster.tasks import play_shard_task
@@ -118,8 +119,9 @@ def sigterm_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def run_tournament(t: Tournament, show_progress: bool = True) -> RunSummary:
-    """Play every episode of `t` not already in its results folder. Ray must be initialised."""
+def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress: bool = True) -> RunSummary:
+    """Play every episode of `t` not already in its results folder. Ray must be initialised;
+    `plan` holds the backends prepared for the tournament's models (backends.plan.prepare)."""
     root = Path(t.output_dir) / t.name
     manifest = Manifest(root, t)
     done = completed_episode_ids(root)
@@ -141,7 +143,7 @@ def run_tournament(t: Tournament, show_progress: bool = True) -> RunSummary:
     manifest.save(scheduled=scheduled, shard_size=shard_size)
     log.info("%s: %d scheduled, %d already done, shards of %d, %d in flight on %d CPUs",
              t.name, scheduled, len(done), shard_size, max_in_flight, cpus)
-    t_ref = ray.put(t)
+    t_ref, plan_ref = ray.put(t), ray.put(plan or BackendPlan())
     buffer, in_flight = _Buffer(root), {}
     played = errors = 0
     start = time.perf_counter()
@@ -151,7 +153,7 @@ def run_tournament(t: Tournament, show_progress: bool = True) -> RunSummary:
         try:
             for shard in itertools.chain(shards, [None]):
                 if shard is not None:
-                    in_flight[play_shard_task.remote(t_ref, shard)] = shard
+                    in_flight[play_shard_task.remote(t_ref, shard, plan_ref)] = shard
                 while in_flight and (shard is None or len(in_flight) >= max_in_flight):
                     ready, _ = ray.wait(list(in_flight), num_returns=1)
                     tables = _collect(t, ready[0], in_flight.pop(ready[0]))

@@ -10,6 +10,7 @@ Backend errors, classified once by the backend:
 - FATAL (bad key, unknown model): raise ModelUnavailable; the episode is an error.
 - RATE_LIMITED / TRANSIENT: the backend already retried; raise BackendGaveUp, the
   episode is an error (re-running it later is better than scoring an outage as a loss).
+- BUDGET (spend cap reached, no call made): raise ModelSkipped; the episode is `skipped`.
 - REQUEST (e.g. context window): this call failed; it counts as a bad attempt and the
   same messages are tried again (there is no answer to show the model).
 Both exceptions carry the attempts made so far in `.attempts`.
@@ -22,7 +23,7 @@ import json
 from arena.agents.answer_parser import parse_answer, strip_thinking
 from arena.agents.base import Attempt, Decision, Turn
 from arena.agents.prompts import Messages, build_messages, illegal_move_error, reprompt, templates
-from arena.chat import ChatBackend, ChatRequest, ChatResult, ErrorClass, ModelUnavailable, Sampling
+from arena.chat import ChatBackend, ChatRequest, ChatResult, ErrorClass, ModelSkipped, ModelUnavailable, Sampling
 from arena.config.models import LLMPlayer
 
 _GIVE_UP = (ErrorClass.RATE_LIMITED, ErrorClass.TRANSIENT)
@@ -75,6 +76,11 @@ class LLMAgent:
                 raise exc
             if result.error_class in _GIVE_UP:
                 raise BackendGaveUp(result.error_class, result.error, attempts)
+            if result.error_class is ErrorClass.BUDGET:
+                attempts.pop()  # no call was made: nothing to record
+                skipped = ModelSkipped(result.error or "budget spent")
+                skipped.attempts = attempts  # type: ignore[attr-defined]
+                raise skipped
             if attempt.legal:
                 return Decision(action=attempt.action, attempts=attempts)
             if result.ok:

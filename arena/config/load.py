@@ -33,7 +33,7 @@ _MISSING_HINTS = {
 }
 
 
-PlayerCheck = Callable[[PlayerSpec], None]
+PlayerCheck = Callable[[PlayerSpec, Tournament], None]
 """Raises ValueError when a player cannot be used (e.g. no backend for its model); supplied by the CLI."""
 
 
@@ -202,7 +202,7 @@ def _check_players(t: Tournament, tr: Translated, check_player: PlayerCheck | No
         if check_player is None:
             continue
         try:
-            check_player(p)
+            check_player(p, t)
         except ValueError as e:
             key = f"{path}.model" if isinstance(p, LLMPlayer) else path
             raise ConfigError(f"{key}: {e}", path=key) from None

@@ -109,6 +109,18 @@ PlayerSpec = Annotated[
 ]
 
 
+class ProviderLimits(StrictModel):
+    """Limits of one provider account, held once for the whole cluster."""
+
+    rpm: int | None = Field(default=None, gt=0, description="Requests per minute; none means no limit.")
+    tpm: int | None = Field(
+        default=None, gt=0, description="Tokens per minute (prompt estimate plus max_tokens is charged up front); none means no limit."
+    )
+    max_concurrency: int = Field(default=64, gt=0, description="Requests in flight at once.")
+    gateways: int = Field(default=1, gt=0, description="Gateway actors calling this provider; add more when one actor's CPU is the bottleneck.")
+    window_s: float = Field(default=60.0, gt=0, description="Window of rpm and tpm in seconds: 60 means per minute. Lower it only to test.")
+
+
 class Tournament(StrictModel):
     """A whole tournament: who plays what, how often, and where results go."""
 
@@ -136,6 +148,18 @@ class Tournament(StrictModel):
     mode: str | None = Field(
         default=None,
         description="Board Game Arena mode such as 'llm_vs_random'; checked against the player types when given.",
+    )
+    litellm_models: str = Field(
+        default="configs/litellm_models.yaml",
+        description="File listing the litellm_* models that may play (Board Game Arena shape), relative to the working directory.",
+    )
+    providers: dict[str, ProviderLimits] = Field(
+        default_factory=dict,
+        description="Limits per LiteLLM provider, e.g. {groq: {rpm: 30, tpm: 6000, max_concurrency: 8}}; "
+        "providers not listed get the ProviderLimits defaults.",
+    )
+    budget_usd: float | None = Field(
+        default=None, gt=0, description="Spend cap for the whole tournament; once reached, remaining LLM episodes are skipped."
     )
 
     @model_validator(mode="after")

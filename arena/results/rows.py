@@ -16,7 +16,7 @@ from arena.schedule import EpisodeSpec
 
 def outcomes(status: str, returns: list[float], forfeit_seats: list[int], n: int) -> list[str]:
     """win/draw/loss per seat: a forfeit loses; otherwise compare returns (ties are draws)."""
-    if status == "error" or not returns:
+    if status in ("error", "skipped") or not returns:
         return [""] * n
     if forfeit_seats:
         return ["loss" if p in forfeit_seats else "win" for p in range(n)]

@@ -17,7 +17,7 @@ EPISODES = pa.schema([
     ("seed", pa.int64()),
     ("repetition", pa.int32()),
     ("seating", pa.int8()),
-    ("status", pa.string()),  # ok | truncated | forfeit | error
+    ("status", pa.string()),  # ok | truncated | forfeit | error | skipped
     ("reason", pa.string()),
     ("returns", pa.list_(pa.float64())),
     ("num_moves", pa.int32()),
@@ -76,6 +76,6 @@ MOVES = pa.schema([
 
 TABLES = {"episodes": EPISODES, "seats": SEATS, "moves": MOVES}
 
-STATUS_RANK = {"error": 0, "truncated": 1, "forfeit": 1, "ok": 1}
+STATUS_RANK = {"error": 0, "skipped": 0, "truncated": 1, "forfeit": 1, "ok": 1}
 """When an episode_id appears twice (a retry, a resume after an error), the higher rank wins."""
 DONE_STATUSES = ("ok", "truncated", "forfeit")

@@ -1,0 +1,79 @@
+"""Gateway actors: the LiteLLM models of one provider account, called from async Ray actors on CPU.
+
+Episodes in Ray tasks hold a GatewayClient; it forwards each request to one of the
+account's gateway actors, which waits on the account's limiter actor (shared by all
+gateways of that account) and then calls the provider.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import ray
+
+from arena.chat import ChatRequest, ChatResult
+from backends.limiter import Limiter
+from backends.litellm_caller import LiteLLMCaller
+from backends.litellm_models import ModelEntry
+from backends.retry import RetryPolicy
+
+
+class RemoteLimiter:
+    """A limiter actor seen through the Limiter interface."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    async def acquire(self, tokens: int = 0) -> int:
+        return await self.handle.acquire.remote(tokens)
+
+    async def release(self, lease: int, tokens: int | None = None) -> None:
+        await self.handle.release.remote(lease, tokens)
+
+
+class AsyncLedger:
+    """A Ledger (local object or actor handle) behind one awaitable `record`."""
+
+    def __init__(self, ledger):
+        self.ledger = ledger
+
+    async def record(self, model: str, cost: float, fatal: str | None):
+        if isinstance(self.ledger, ray.actor.ActorHandle):
+            return await self.ledger.record.remote(model, cost, fatal)
+        return self.ledger.record(model, cost, fatal)
+
+
+class Gateway:
+    def __init__(self, models: list[tuple[ModelEntry, str, list[str]]], ledger: str, policy: RetryPolicy | None = None):
+        """`models`: (entry, provider, names of its limiter actors) for every model of the account;
+        `ledger`: the ledger actor's name. Names, not handles, so a restarted gateway can rebuild
+        itself from plain arguments."""
+        ledger_handle = AsyncLedger(ray.get_actor(ledger))
+        self.callers = {
+            entry.arena_name: LiteLLMCaller(
+                entry, provider, [RemoteLimiter(ray.get_actor(n)) for n in limiters], ledger_handle, policy)
+            for entry, provider, limiters in models
+        }
+
+    async def chat(self, model: str, request: ChatRequest) -> ChatResult:
+        return await self.callers[model].chat(request)
+
+
+# num_cpus=0: waiting on the network takes no core; restarts keep a crashed gateway serving.
+GatewayActor = ray.remote(num_cpus=0, max_concurrency=100_000, max_restarts=3, max_task_retries=3)(Gateway)
+LimiterActor = ray.remote(num_cpus=0, max_concurrency=100_000, max_restarts=3)(Limiter)
+
+
+class GatewayClient:
+    """What an episode in a Ray task holds for a litellm_* model: spreads requests over gateways."""
+
+    def __init__(self, model: str, gateways: list):
+        self.model, self.gateways = model, gateways
+        self._next = itertools.count()
+
+    def __reduce__(self):  # the counter is per process; a fresh one is fine after pickling
+        return GatewayClient, (self.model, self.gateways)
+
+    async def chat(self, request: ChatRequest) -> ChatResult:
+        gateway = self.gateways[next(self._next) % len(self.gateways)]
+        return await gateway.chat.remote(self.model, request)

@@ -1,0 +1,53 @@
+"""`arena models`: every configured model and whether it is ready to play."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+
+from arena.config.models import LLMPlayer, ProviderLimits, Tournament
+from backends import keys
+from backends.litellm_models import PREFIX, ModelEntry, find_entry, read_models_file
+
+
+def _limit(value) -> str:
+    return "-" if value is None else str(value)
+
+
+def models_table(t: Tournament | None, models_file: str) -> pd.DataFrame:
+    """One row per model: of the tournament's llm players when `t` is given, else of the models file."""
+    models = read_models_file(models_file)
+    if t is not None:
+        names = list(dict.fromkeys(p.model for p in t.players if isinstance(p, LLMPlayer)))
+    else:
+        names = [e.arena_name for e in models.models]
+    rows = []
+    for name in names:
+        if not name.startswith(PREFIX):
+            rows.append({"model": name, "backend": name.split("_", 1)[0], "ready": "yes", "key": "-",
+                         "api_base": "-", "rpm": "-", "tpm": "-", "concurrency": "-", "budget_usd": "-"})
+            continue
+        rows.append(_litellm_row(t, models, name, models_file))
+    return pd.DataFrame(rows)
+
+
+def _litellm_row(t: Tournament | None, models, name: str, models_file: str) -> dict:
+    try:
+        entry = find_entry(models, name, models_file)
+    except ValueError:
+        return {"model": name, "backend": "litellm", "ready": f"no: not in {models_file}", "key": "-",
+                "api_base": "-", "rpm": "-", "tpm": "-", "concurrency": "-", "budget_usd": "-"}
+    provider = keys.provider_of(entry)
+    limits = (t.providers.get(provider) if t else None) or ProviderLimits()
+    variables = keys.key_variables(entry) if keys.key_required(entry) else ([entry.api_key_env] if entry.api_key_env else [])
+    present = [v for v in variables if os.environ.get(v)]
+    missing = keys.missing_key(entry)
+    key = (f"{present[0]} set" if present else f"{variables[0]} missing") if variables else "not needed"
+    return {
+        "model": name, "backend": f"litellm ({provider})", "ready": "no" if missing else "yes",
+        "key": key, "api_base": entry.api_base or "(provider default)",
+        "rpm": f"{_limit(entry.rpm)} / {_limit(limits.rpm)}", "tpm": f"{_limit(entry.tpm)} / {_limit(limits.tpm)}",
+        "concurrency": f"{_limit(entry.max_concurrency)} / {limits.max_concurrency}",
+        "budget_usd": _limit(entry.budget_usd),
+    }

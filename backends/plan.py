@@ -1,0 +1,114 @@
+"""Bring up what a tournament's models need before episodes start, and hand episodes their backends.
+
+For litellm_* models: one limiter per provider account (provider + api_base + key
+identity) and one per model that sets its own limits, a ledger of spend, and
+`gateways` gateway actors per account. Without Ray (`arena play`) the same pieces
+run in-process.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from arena.chat import ChatBackend
+from arena.config.models import LLMPlayer, ProviderLimits, Tournament
+from backends import keys
+from backends.ledger import Ledger
+from backends.limiter import Limiter
+from backends.litellm_models import PREFIX, ModelEntry, find_entry, read_models_file
+from backends.secrets import key_fingerprint
+
+
+@dataclass
+class BackendPlan:
+    clients: dict[str, ChatBackend] = field(default_factory=dict)  # model name -> backend
+    ledger: object = None  # Ledger, or its actor handle
+    actors: list = field(default_factory=list)  # limiter and ledger actors, kept alive by the driver
+
+    def __reduce__(self):  # tasks need the clients, not the driver's references to every actor
+        return BackendPlan, (self.clients, self.ledger)
+
+    def backend_for(self, spec: LLMPlayer) -> ChatBackend:
+        if spec.model in self.clients:
+            return self.clients[spec.model]
+        from backends.registry import backend_for
+
+        return backend_for(spec)
+
+    def report(self) -> dict:
+        """Spend per model and models that could not play (with the key variable to check)."""
+        if self.ledger is None:
+            return {"spent_usd": {}, "fatal": {}}
+        if isinstance(self.ledger, Ledger):
+            return self.ledger.report()
+        import ray
+
+        return ray.get(self.ledger.report.remote())
+
+
+def litellm_entries(t: Tournament) -> dict[str, ModelEntry]:
+    models = read_models_file(t.litellm_models)
+    return {p.model: find_entry(models, p.model, t.litellm_models)
+            for p in t.players if isinstance(p, LLMPlayer) and p.model.startswith(PREFIX)}
+
+
+def _accounts(t: Tournament, entries: dict[str, ModelEntry]) -> dict[tuple, list[tuple[ModelEntry, str]]]:
+    accounts: dict[tuple, list] = {}
+    for entry in entries.values():
+        provider = keys.provider_of(entry)
+        key = keys.api_key(entry) or ""
+        accounts.setdefault((provider, entry.api_base or "", key_fingerprint(key) if key else ""), []).append((entry, provider))
+    return accounts
+
+
+def _limits(t: Tournament, provider: str) -> ProviderLimits:
+    return t.providers.get(provider) or ProviderLimits()
+
+
+def prepare(t: Tournament, use_ray: bool) -> BackendPlan:
+    entries = litellm_entries(t)
+    if not entries:
+        return BackendPlan()
+    ledger_args = ({e.arena_name: e.budget_usd for e in entries.values() if e.budget_usd}, t.budget_usd)
+    if not use_ray:
+        return _prepare_local(t, entries, Ledger(*ledger_args))
+    import ray
+
+    from backends.gateway import GatewayActor, GatewayClient, LimiterActor
+
+    run = f"arena-{t.name}-{uuid.uuid4().hex[:8]}"
+    ledger_name = f"{run}-ledger"
+    ledger = ray.remote(num_cpus=0)(Ledger).options(name=ledger_name).remote(*ledger_args)
+    clients: dict[str, ChatBackend] = {}
+    keep = [ledger]  # the plan holds every actor so none is collected while the run lasts
+    for n, ((provider, _, _), members) in enumerate(_accounts(t, entries).items()):
+        limits = _limits(t, provider)
+        shared = f"{run}-limiter-{n}-{provider}"
+        keep.append(LimiterActor.options(name=shared).remote(limits.rpm, limits.tpm, limits.max_concurrency, limits.window_s))
+        models = []
+        for entry, prov in members:
+            own = []
+            if entry.rpm or entry.tpm or entry.max_concurrency:
+                own = [f"{shared}-{entry.litellm_model}"]
+                keep.append(LimiterActor.options(name=own[0]).remote(entry.rpm, entry.tpm, entry.max_concurrency, limits.window_s))
+            models.append((entry, prov, own + [shared]))
+        gateways = [GatewayActor.remote(models, ledger_name) for _ in range(limits.gateways)]
+        for entry, _ in members:
+            clients[entry.arena_name] = GatewayClient(entry.arena_name, gateways)
+    return BackendPlan(clients, ledger, keep)
+
+
+def _prepare_local(t: Tournament, entries: dict[str, ModelEntry], ledger: Ledger) -> BackendPlan:
+    from backends.gateway import AsyncLedger
+    from backends.litellm_caller import LiteLLMCaller
+
+    clients: dict[str, ChatBackend] = {}
+    for (provider, _, _), members in _accounts(t, entries).items():
+        limits = _limits(t, provider)
+        shared = Limiter(limits.rpm, limits.tpm, limits.max_concurrency, limits.window_s)
+        for entry, prov in members:
+            own = ([Limiter(entry.rpm, entry.tpm, entry.max_concurrency, limits.window_s)]
+                   if entry.rpm or entry.tpm or entry.max_concurrency else [])
+            clients[entry.arena_name] = LiteLLMCaller(entry, prov, own + [shared], AsyncLedger(ledger))
+    return BackendPlan(clients, ledger)
