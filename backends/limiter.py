@@ -1,9 +1,14 @@
 """One provider account's limits: requests in flight, requests and tokens per sliding window.
 
+A request counts against the window from the moment it may start until `window_s`
+after it *ended*: the provider sees it arrive somewhere in between, so counting from
+the start alone lets two requests that left `window_s` apart arrive closer than that.
+Counted this way, no window of the provider's ever holds more than `rpm` requests.
+
 Written here rather than taken from a library: `limits` and `aiolimiter` offer either
 whole-second windows or a leaky bucket that lets 2x the rate through a window right
-after a burst, and neither can correct a token charge once the real count is known.
-A sliding log of (time, tokens) per request is exact and short.
+after a burst, and neither can hold a request until it ends or correct a token charge
+once the real count is known.
 
 In a cluster this class runs as one named Ray actor per account (see gateway.py), so
 the limit is shared by every gateway actor on every node.
@@ -22,37 +27,43 @@ class Limiter:
                  window_s: float = 60.0, lease_s: float = 900.0, clock=time.monotonic):
         self.rpm, self.tpm, self.max_concurrency = rpm, tpm, max_concurrency
         self.window_s, self.lease_s, self.clock = window_s, lease_s, clock
-        self._log: deque[list] = deque()  # [time, tokens, lease] per request in the window
-        self._leases: dict[int, list | float] = {}  # lease -> log entry (or deadline when not logged)
-        self._deadlines: dict[int, float] = {}
+        self._ended: deque[tuple[float, int]] = deque()  # (end time, tokens), in end order
+        self._running: dict[int, list] = {}  # lease -> [deadline, tokens]
         self._ids = itertools.count()
         self._changed = asyncio.Condition()
         self.waited_s = 0.0
 
     def _expire(self, now: float) -> None:
-        while self._log and self._log[0][0] <= now - self.window_s:
-            self._log.popleft()
-        for lease in [k for k, d in self._deadlines.items() if d <= now]:  # holder died without releasing
-            self._deadlines.pop(lease)
-            self._leases.pop(lease, None)
+        while self._ended and self._ended[0][0] <= now - self.window_s:
+            self._ended.popleft()
+        for lease in [k for k, (deadline, _) in self._running.items() if deadline <= now]:
+            tokens = self._running.pop(lease)[1]  # its holder died without releasing
+            self._ended.append((now, tokens))
 
-    def _wait_needed(self, tokens: int, now: float) -> float:
-        """0 when a request of `tokens` may start now, else seconds until that may change."""
-        waits = []
-        if self.max_concurrency and len(self._deadlines) >= self.max_concurrency:
-            waits.append(min(self._deadlines.values()) - now)
-        if self.rpm and len(self._log) >= self.rpm:
-            waits.append(self._log[len(self._log) - self.rpm][0] + self.window_s - now)
+    def _wait_needed(self, tokens: int, now: float) -> float | None:
+        """0 when a request of `tokens` may start now; else seconds until that may change
+        (None: only when a running request ends)."""
+        waits: list[float | None] = []
+        if self.max_concurrency and len(self._running) >= self.max_concurrency:
+            waits.append(None)
+        if self.rpm and len(self._running) + len(self._ended) >= self.rpm:
+            excess = len(self._running) + len(self._ended) - self.rpm  # this many ended ones must leave
+            waits.append(self._ended[excess][0] + self.window_s - now if excess < len(self._ended) else None)
         if self.tpm:
-            used, need = sum(e[1] for e in self._log), min(tokens, self.tpm)
-            if used + need > self.tpm:
-                freed, at = 0, now
-                for entry in self._log:
-                    freed, at = freed + entry[1], entry[0] + self.window_s
-                    if used - freed + need <= self.tpm:
+            used = sum(t for _, t in self._running.values()) + sum(t for _, t in self._ended)
+            over = used + min(tokens, self.tpm) - self.tpm
+            if over > 0:
+                wait = None
+                for end, t in self._ended:
+                    over -= t
+                    if over <= 0:
+                        wait = end + self.window_s - now
                         break
-                waits.append(at - now)
-        return max(waits, default=0.0)
+                waits.append(wait)
+        if not waits:
+            return 0.0
+        known = [w for w in waits if w is not None]
+        return max(known) if len(known) == len(waits) else (max(known, default=0.0) or None)
 
     async def acquire(self, tokens: int = 0) -> int:
         """Wait until the request may start; returns a lease to release when it ends."""
@@ -62,28 +73,28 @@ class Limiter:
                 now = self.clock()
                 self._expire(now)
                 wait = self._wait_needed(tokens, now)
-                if wait <= 0:
+                if wait is not None and wait <= 0:
                     break
+                nearest_lease = min((d for d, _ in self._running.values()), default=now + 1.0) - now
+                timeout = max(min(wait if wait is not None else nearest_lease, nearest_lease), 0.001)
                 try:  # woken early by a release, or when the window moves on
-                    await asyncio.wait_for(self._changed.wait(), timeout=max(wait, 0.001))
+                    await asyncio.wait_for(self._changed.wait(), timeout=timeout)
                 except asyncio.TimeoutError:
                     pass
             lease = next(self._ids)
-            entry = [now, min(tokens, self.tpm) if self.tpm else tokens, lease]
-            self._log.append(entry)
-            self._leases[lease] = entry
-            self._deadlines[lease] = now + self.lease_s
+            self._running[lease] = [now + self.lease_s, min(tokens, self.tpm) if self.tpm else tokens]
         self.waited_s += self.clock() - started
         return lease
 
     async def release(self, lease: int, tokens: int | None = None) -> None:
         """End a request; `tokens` replaces the up-front estimate with the real count."""
         async with self._changed:
-            entry = self._leases.pop(lease, None)
-            self._deadlines.pop(lease, None)
-            if entry is not None and tokens is not None:
-                entry[1] = min(tokens, self.tpm) if self.tpm else tokens
+            held = self._running.pop(lease, None)
+            if held is not None:
+                used = held[1] if tokens is None else (min(tokens, self.tpm) if self.tpm else tokens)
+                self._ended.append((self.clock(), used))
             self._changed.notify_all()
 
     def stats(self) -> dict:
-        return {"in_flight": len(self._deadlines), "in_window": len(self._log), "waited_s": round(self.waited_s, 3)}
+        return {"in_flight": len(self._running), "in_window": len(self._running) + len(self._ended),
+                "waited_s": round(self.waited_s, 3)}

@@ -55,3 +55,15 @@ async def test_a_holder_that_never_releases_loses_its_slot_after_the_lease():
 async def test_a_request_larger_than_the_token_window_still_runs():
     limiter = Limiter(tpm=10, window_s=0.2)
     await asyncio.wait_for(limiter.acquire(500), 1)
+
+
+async def test_a_request_counts_until_a_window_after_it_ended():
+    # The provider sees a request arrive somewhere between start and end: counting from the
+    # start alone would let two requests sent a window apart arrive closer than that.
+    limiter = Limiter(rpm=1, window_s=0.3)
+    lease = await limiter.acquire()
+    await asyncio.sleep(0.2)
+    await limiter.release(lease)
+    ended = time.monotonic()
+    await limiter.acquire()
+    assert time.monotonic() - ended >= 0.28
