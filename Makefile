@@ -27,6 +27,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/engine.py
 	$(PY) bench/latency.py
+	$(PY) bench/rate_limit.py
+	$(PY) bench/litellm_throughput.py
 
 clean:
 	rm -rf $(VENV) results

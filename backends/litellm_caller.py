@@ -6,6 +6,7 @@ only translates a ChatRequest into `litellm.acompletion` and the answer back.
 
 from __future__ import annotations
 
+import os
 import time
 
 from arena.chat import ChatRequest, ChatResult, ErrorClass
@@ -24,10 +25,11 @@ class LiteLLMCaller:
     """Calls one model. `limiters` have async acquire(tokens)/release(lease, tokens); `ledger`
     has async record(model, cost, fatal) returning the blocked models."""
 
-    def __init__(self, entry: ModelEntry, provider: str, limiters: list, ledger, policy: RetryPolicy | None = None):
+    def __init__(self, entry: ModelEntry, provider: str, limiters: list, ledger, policy: RetryPolicy | None = None,
+                 track_spend: bool = True):
         _quiet_litellm()
         self.entry, self.provider, self.limiters, self.ledger = entry, provider, limiters, ledger
-        self.policy = policy or RetryPolicy()
+        self.policy, self.track_spend = policy or RetryPolicy(), track_spend
         self.key_variable = (keys.key_variables(entry) or [None])[0] if keys.key_required(entry) else entry.api_key_env
         self.blocked: dict[str, tuple[str, str]] = {}
 
@@ -35,12 +37,18 @@ class LiteLLMCaller:
         s = request.sampling
         kwargs = dict(model=self.entry.litellm_model, messages=request.messages, temperature=s.temperature,
                       max_tokens=s.max_tokens, top_p=s.top_p, timeout=self.entry.timeout_s, num_retries=0,
-                      max_retries=0, api_base=self.entry.api_base, api_key=keys.api_key(self.entry))
+                      max_retries=0, api_base=self.entry.api_base, api_key=self._api_key())
         if s.seed is not None:
             kwargs["seed"] = s.seed
         if request.constrain and self.provider == "hosted_vllm":
             kwargs["extra_body"] = {"structured_outputs": {"choice": request.legal_moves}}
         return {**kwargs, **self.entry.extra}
+
+    def _api_key(self) -> str | None:
+        # Read per call from this process's environment, so a key never travels through Ray.
+        if self.key_variable:
+            return os.environ.get(self.key_variable) or keys.api_key(self.entry)
+        return keys.NO_KEY
 
     async def chat(self, request: ChatRequest) -> ChatResult:
         import litellm
@@ -69,7 +77,8 @@ class LiteLLMCaller:
         response = outcome.value
         usage = response.usage
         cost = self._cost(response, usage.prompt_tokens, usage.completion_tokens)
-        self.blocked = await self.ledger.record(name, cost, None)
+        if self.track_spend:
+            self.blocked = await self.ledger.record(name, cost, None)
         return ChatResult(text=response.choices[0].message.content or "", prompt_tokens=usage.prompt_tokens,
                           completion_tokens=usage.completion_tokens, latency_s=timing.get("latency", 0.0), cost_usd=cost)
 
@@ -82,12 +91,9 @@ class LiteLLMCaller:
         e = self.entry
         if e.input_cost_per_token is not None or e.output_cost_per_token is not None:
             return prompt_tokens * (e.input_cost_per_token or 0.0) + completion_tokens * (e.output_cost_per_token or 0.0)
-        import litellm
-
-        try:
-            return float(litellm.completion_cost(completion_response=response))
-        except Exception:  # noqa: BLE001 - a model missing from the offline cost map costs "unknown", shown as 0
-            return 0.0
+        # LiteLLM already priced the call from its offline cost map; computing it again would
+        # cost a quarter of the gateway's CPU. A model missing from the map costs "unknown", shown as 0.
+        return float((getattr(response, "_hidden_params", None) or {}).get("response_cost") or 0.0)
 
 
 def _quiet_litellm() -> None:

@@ -71,6 +71,7 @@ def prepare(t: Tournament, use_ray: bool) -> BackendPlan:
     if not entries:
         return BackendPlan()
     ledger_args = ({e.arena_name: e.budget_usd for e in entries.values() if e.budget_usd}, t.budget_usd)
+    track = bool(ledger_args[0]) or t.budget_usd is not None  # spend goes to the ledger only when a cap needs it
     if not use_ray:
         return _prepare_local(t, entries, Ledger(*ledger_args))
     import ray
@@ -82,18 +83,24 @@ def prepare(t: Tournament, use_ray: bool) -> BackendPlan:
     ledger = ray.remote(num_cpus=0)(Ledger).options(name=ledger_name).remote(*ledger_args)
     clients: dict[str, ChatBackend] = {}
     keep = [ledger]  # the plan holds every actor so none is collected while the run lasts
+
+    def windowed(name: str, rpm, tpm, window_s) -> list[str]:
+        """A shared limiter actor only where a per-window limit needs one; concurrency caps are
+        split across the gateways instead (their sum never exceeds the cap), saving two actor
+        calls per request."""
+        if not (rpm or tpm):
+            return []
+        keep.append(LimiterActor.options(name=name).remote(rpm, tpm, None, window_s))
+        return [name]
+
     for n, ((provider, _, _), members) in enumerate(_accounts(t, entries).items()):
         limits = _limits(t, provider)
-        shared = f"{run}-limiter-{n}-{provider}"
-        keep.append(LimiterActor.options(name=shared).remote(limits.rpm, limits.tpm, limits.max_concurrency, limits.window_s))
-        models = []
-        for entry, prov in members:
-            own = []
-            if entry.rpm or entry.tpm or entry.max_concurrency:
-                own = [f"{shared}-{entry.litellm_model}"]
-                keep.append(LimiterActor.options(name=own[0]).remote(entry.rpm, entry.tpm, entry.max_concurrency, limits.window_s))
-            models.append((entry, prov, own + [shared]))
-        gateways = [GatewayActor.remote(models, ledger_name) for _ in range(limits.gateways)]
+        shared = windowed(f"{run}-limiter-{n}-{provider}", limits.rpm, limits.tpm, limits.window_s)
+        models = [(entry, prov, windowed(f"{run}-limiter-{n}-{entry.litellm_model}", entry.rpm, entry.tpm,
+                                         limits.window_s) + shared,
+                   [c for c in (entry.max_concurrency, limits.max_concurrency) if c])
+                  for entry, prov in members]
+        gateways = [GatewayActor.remote(models, ledger_name, limits.gateways, track) for _ in range(limits.gateways)]
         for entry, _ in members:
             clients[entry.arena_name] = GatewayClient(entry.arena_name, gateways)
     return BackendPlan(clients, ledger, keep)
@@ -110,5 +117,5 @@ def _prepare_local(t: Tournament, entries: dict[str, ModelEntry], ledger: Ledger
         for entry, prov in members:
             own = ([Limiter(entry.rpm, entry.tpm, entry.max_concurrency, limits.window_s)]
                    if entry.rpm or entry.tpm or entry.max_concurrency else [])
-            clients[entry.arena_name] = LiteLLMCaller(entry, prov, own + [shared], AsyncLedger(ledger))
+            clients[entry.arena_name] = LiteLLMCaller(entry, prov, own + [shared], AsyncLedger(ledger), track_spend=True)
     return BackendPlan(clients, ledger)

@@ -30,6 +30,7 @@ def play(config: dict, keep_moves: bool = False) -> dict:
 
     from arena.config.models import Tournament
     from arena.results import load
+    from backends.plan import prepare
     from cluster.driver import run_tournament
     from cluster.ray_session import connect
 
@@ -40,7 +41,7 @@ def play(config: dict, keep_moves: bool = False) -> dict:
         started = time.perf_counter()
         connect(None, num_cpus=os.cpu_count())
         ray_start_s = time.perf_counter() - started
-        summary = run_tournament(t, show_progress=False)
+        summary = run_tournament(t, prepare(t, use_ray=True), show_progress=False)
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         results = load(summary.root, moves=keep_moves)
         move_rows = sum(pq.ParquetFile(f).metadata.num_rows for f in (summary.root / "moves").glob("part-*"))

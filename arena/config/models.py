@@ -117,7 +117,10 @@ class ProviderLimits(StrictModel):
         default=None, gt=0, description="Tokens per minute (prompt estimate plus max_tokens is charged up front); none means no limit."
     )
     max_concurrency: int = Field(default=64, gt=0, description="Requests in flight at once.")
-    gateways: int = Field(default=1, gt=0, description="Gateway actors calling this provider; add more when one actor's CPU is the bottleneck.")
+    gateways: int = Field(
+        default=2, gt=0,
+        description="Gateway actors calling this provider; one saturates near 150 requests/s on one core (bench/litellm_throughput.py).",
+    )
     window_s: float = Field(default=60.0, gt=0, description="Window of rpm and tpm in seconds: 60 means per minute. Lower it only to test.")
 
 
