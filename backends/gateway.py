@@ -44,22 +44,21 @@ class AsyncLedger:
 
 
 class Gateway:
-    def __init__(self, models: list[tuple[ModelEntry, str, list[str], list[int]]], ledger: str, gateways: int,
+    def __init__(self, models: list[tuple[ModelEntry, str, list[str]]], ledger: str, account_cap: int, gateways: int,
                  track_spend: bool, policy: RetryPolicy | None = None):
-        """`models`: (entry, provider, names of its windowed limiter actors, concurrency caps) for
-        every model of the account; each cap is split evenly over the account's `gateways`.
-        `ledger`: the ledger actor's name. Names, not handles, so a restarted gateway can rebuild
-        itself from plain arguments."""
+        """`models`: (entry, provider, names of its windowed limiter actors) for every model of
+        the account. Concurrency caps (the account's, and a model's own) are split evenly over
+        the account's `gateways`, so their sum never exceeds the cap. `ledger`: the ledger
+        actor's name. Names, not handles, so a restarted gateway rebuilds itself from plain
+        arguments."""
         ledger_handle = AsyncLedger(ray.get_actor(ledger))
-        shared_caps: dict[int, Limiter] = {}  # the account's cap is one limiter for all its models here
+        account = Limiter(max_concurrency=max(1, account_cap // gateways))
         self.callers = {}
-        for entry, provider, limiters, caps in models:
-            local = [Limiter(max_concurrency=max(1, cap // gateways)) for cap in caps[:-1]]
-            if caps:
-                local.append(shared_caps.setdefault(caps[-1], Limiter(max_concurrency=max(1, caps[-1] // gateways))))
+        for entry, provider, limiters in models:
+            own = [Limiter(max_concurrency=max(1, entry.max_concurrency // gateways))] if entry.max_concurrency else []
             remote = [RemoteLimiter(ray.get_actor(n)) for n in limiters]
-            self.callers[entry.arena_name] = LiteLLMCaller(entry, provider, local + remote, ledger_handle, policy,
-                                                           track_spend=track_spend)
+            self.callers[entry.arena_name] = LiteLLMCaller(entry, provider, own + [account] + remote, ledger_handle,
+                                                           policy, track_spend=track_spend)
 
     async def chat(self, model: str, request: ChatRequest) -> ChatResult:
         return await self.callers[model].chat(request)

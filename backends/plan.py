@@ -97,10 +97,10 @@ def prepare(t: Tournament, use_ray: bool) -> BackendPlan:
         limits = _limits(t, provider)
         shared = windowed(f"{run}-limiter-{n}-{provider}", limits.rpm, limits.tpm, limits.window_s)
         models = [(entry, prov, windowed(f"{run}-limiter-{n}-{entry.litellm_model}", entry.rpm, entry.tpm,
-                                         limits.window_s) + shared,
-                   [c for c in (entry.max_concurrency, limits.max_concurrency) if c])
+                                         limits.window_s) + shared)
                   for entry, prov in members]
-        gateways = [GatewayActor.remote(models, ledger_name, limits.gateways, track) for _ in range(limits.gateways)]
+        gateways = [GatewayActor.remote(models, ledger_name, limits.max_concurrency, limits.gateways, track)
+                    for _ in range(limits.gateways)]
         for entry, _ in members:
             clients[entry.arena_name] = GatewayClient(entry.arena_name, gateways)
     return BackendPlan(clients, ledger, keep)

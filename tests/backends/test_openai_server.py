@@ -154,12 +154,7 @@ async def test_refused_connection_and_default_retries():
     with start_server(status_sequence=[500, 500, 500]) as s:
         with pytest.raises(litellm.InternalServerError):
             await ask(s, max_retries=None)  # LiteLLM leaves the openai client's default: 2 retries
-        assert s.stats()["total"] == 3
-        s.control(status_sequence=[429, 429], retry_after_s=0)
-        s.reset_stats()
-        r = await ask(s, "hosted_vllm", num_retries=2)  # LiteLLM's own retries (tenacity)
-        assert json.loads(r.choices[0].message.content)["action"] in MOVES
-        assert s.stats()["by_status"] == {"200": 1, "429": 2}
+        assert s.stats()["total"] == 3  # why the backend passes max_retries=0: retries happen in one place
     with pytest.raises(litellm.InternalServerError):  # the server is gone
         await ask(s, timeout=2)
 
