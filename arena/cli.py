@@ -58,6 +58,14 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from backends.keys import load_dotenv
+    from cluster.run import serve_command
+
+    load_dotenv()
+    return serve_command(args.action, args.config, _overrides(args), args.address)
+
+
 def cmd_games(args: argparse.Namespace) -> int:
     from arena.games import available_games
 
@@ -93,6 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_argument("--models-file", default="configs/litellm_models.yaml", help="models file when no config is given")
     _add_override(models)
     models.set_defaults(func=cmd_models)
+
+    serve = sub.add_parser("serve", help="manage a long-lived Serve application of a config's vllm_* models")
+    serve.add_argument("action", choices=["up", "status", "down"])
+    serve.add_argument("config", help="tournament YAML: its vllm_* players and its serve settings")
+    serve.add_argument("--address", help="Ray cluster address (required: an embedded Ray ends with this command)")
+    _add_override(serve)
+    serve.set_defaults(func=cmd_serve)
 
     games = sub.add_parser("games", help="list playable games and which have a tailored renderer")
     games.set_defaults(func=cmd_games)

@@ -18,6 +18,8 @@ from backends.ledger import Ledger
 from backends.limiter import Limiter
 from backends.litellm_models import PREFIX, ModelEntry, find_entry, read_models_file
 from backends.secrets import key_fingerprint
+from backends.vllm_backend import PREFIX as VLLM_PREFIX
+from backends.vllm_backend import VLLMHandleBackend
 
 
 @dataclass
@@ -25,11 +27,19 @@ class BackendPlan:
     clients: dict[str, ChatBackend] = field(default_factory=dict)  # model name -> backend
     ledger: object = None  # Ledger, or its actor handle
     actors: list = field(default_factory=list)  # limiter and ledger actors, kept alive by the driver
+    serve_app: str = "arena-llm"  # Serve application of the vllm_* models
 
     def __reduce__(self):  # tasks need the clients, not the driver's references to every actor
-        return BackendPlan, (self.clients, self.ledger)
+        return BackendPlan, (self.clients, self.ledger, [], self.serve_app)
 
     def backend_for(self, spec: LLMPlayer) -> ChatBackend:
+        if spec.model.startswith(VLLM_PREFIX):
+            # One backend per (model, constraint form), built in the process that plays: handles are per process.
+            json = spec.backend_options.get("constraint", "choice") == "json"
+            key = f"{spec.model}|{'json' if json else 'choice'}"
+            if key not in self.clients:
+                self.clients[key] = VLLMHandleBackend(spec.model, self.serve_app, json_constraint=json)
+            return self.clients[key]
         if spec.model in self.clients:
             return self.clients[spec.model]
         from backends.registry import backend_for
@@ -67,6 +77,13 @@ def _limits(t: Tournament, provider: str) -> ProviderLimits:
 
 
 def prepare(t: Tournament, use_ray: bool) -> BackendPlan:
+    """Backends for every llm player; vllm_* models must already be deployed (cluster/serve_app.py)."""
+    plan = _prepare_litellm(t, use_ray)
+    plan.serve_app = t.serve.app_name
+    return plan
+
+
+def _prepare_litellm(t: Tournament, use_ray: bool) -> BackendPlan:
     entries = litellm_entries(t)
     if not entries:
         return BackendPlan()

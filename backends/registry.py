@@ -14,6 +14,7 @@ from arena.config.models import LLMPlayer, Tournament
 PROVIDERS: dict[str, str | None] = {
     "simulated_": "backends.simulated:SimulatedBackend",
     "litellm_": None,
+    "vllm_": None,
 }
 INSTALL_HINT = {"litellm_": "litellm"}
 
@@ -34,6 +35,18 @@ def check(spec: LLMPlayer, t: Tournament | None = None) -> None:
     """Fail before any episode runs if the model cannot be reached at all: unknown prefix,
     not listed in the models file, or its API key missing."""
     prefix = provider_of(spec.model)
+    if prefix == "vllm_":
+        from backends.vllm_models import VLLMConfigError, check_model_dir, find_vllm_entry, read_vllm_models
+
+        path = t.vllm_models if t else "configs/vllm_models.yaml"
+        try:
+            check_model_dir(find_vllm_entry(read_vllm_models(path), spec.model, path), path)
+        except VLLMConfigError as e:
+            raise UnknownModel(str(e)) from None
+        unknown = set(spec.backend_options) - {"constraint"}
+        if unknown or spec.backend_options.get("constraint", "choice") not in ("choice", "json"):
+            raise UnknownModel(f"model '{spec.model}': backend_options takes only constraint: choice|json")
+        return
     if prefix != "litellm_":
         return
     try:

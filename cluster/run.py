@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from arena.config.load import load_tournament
@@ -12,6 +13,7 @@ from arena.render_table import print_table
 from arena.results import load
 from backends import registry
 from backends.plan import prepare
+from cluster import serve_app
 
 
 def check_player(p: PlayerSpec, t: Tournament) -> None:
@@ -28,10 +30,16 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
 
     t = load_tournament(config, overrides, check_player)
     logging.basicConfig(level=t.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    how = connect(address, log_level=t.log_level)
+    vllm = serve_app.vllm_entries(t)
+    how = connect(address, log_level=t.log_level, num_cpus=_embedded_cpus(len(vllm)))
     print(f"ray: {how}", file=sys.stderr)
-    plan = prepare(t, use_ray=True)
-    summary = run_tournament(t, plan, show_progress=progress)
+    served = start_vllm(t)
+    try:
+        plan = prepare(t, use_ray=True)
+        summary = run_tournament(t, plan, show_progress=progress)
+    finally:
+        if served and not t.serve.keep:
+            serve_app.remove(t.serve)
     for model, reason in plan.report()["fatal"].items():
         print(f"error: {model} could not play: {reason}", file=sys.stderr)
     if summary.skipped:
@@ -44,4 +52,50 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
     if summary.interrupted:
         print("interrupted: finished episodes are saved; run the same command again to resume", file=sys.stderr)
         return 130
+    return 0
+
+
+def _embedded_cpus(vllm_models: int) -> int | None:
+    """A vLLM replica on CPU takes two logical CPUs and the ingress one more (DESIGN.md), on top of
+    the cores the episode tasks use; an embedded Ray gets that many logical CPUs."""
+    if not vllm_models:
+        return None
+    return (os.cpu_count() or 1) + 3 * vllm_models + 2
+
+
+def start_vllm(t) -> bool:
+    """Deploy the tournament's vllm_* models unless an application of that name already serves them."""
+    entries = serve_app.vllm_entries(t)
+    if not entries:
+        return False
+    if serve_app.running(t.serve):
+        print(f"serve: using the running application {t.serve.app_name}", file=sys.stderr)
+        return False
+    serve_app.deploy(entries, t.serve, on_progress=lambda line: print(line, file=sys.stderr))
+    return True
+
+
+def serve_command(action: str, config: str, overrides: list[str], address: str | None) -> int:
+    """`arena serve up|status|down`: an application that several tournaments (serve.app_name) reuse."""
+    from arena.config.errors import ConfigError
+    from cluster.ray_session import connect
+
+    t = load_tournament(config, overrides, check_player)
+    if not (address or os.environ.get("RAY_ADDRESS")):
+        raise ConfigError("--address: arena serve needs a running Ray cluster (ray start --head, then --address auto)")
+    connect(address)
+    if action == "up":
+        if serve_app.running(t.serve):
+            print(f"serve: {t.serve.app_name} is already running")
+            return 0
+        entries = serve_app.vllm_entries(t)
+        if not entries:
+            raise ConfigError(f"{config}: no vllm_* players to serve")
+        serve_app.deploy(entries, t.serve, on_progress=print)
+        return 0
+    if action == "status":
+        print(f"serve: {t.serve.app_name} {'running' if serve_app.running(t.serve) else 'not running'}")
+        return 0 if serve_app.running(t.serve) else 1
+    serve_app.remove(t.serve)
+    print(f"serve: {t.serve.app_name} removed")
     return 0

@@ -124,6 +124,18 @@ class ProviderLimits(StrictModel):
     window_s: float = Field(default=60.0, gt=0, description="Window of rpm and tpm in seconds: 60 means per minute. Lower it only to test.")
 
 
+class ServeSettings(StrictModel):
+    """How the tournament's vllm_* models are served (one Ray Serve application)."""
+
+    app_name: str = Field(default="arena-llm", pattern=r"^[A-Za-z0-9_.-]+$", description="Serve application name; "
+                          "`arena serve up` starts it for several tournaments to share.")
+    keep: bool = Field(default=False, description="Leave the application running after the tournament.")
+    openai_route: bool = Field(default=False, description="Also serve the OpenAI HTTP API at http://<host>:<port>/<app_name>/v1.")
+    host: str = Field(default="127.0.0.1", description="Bind address of the HTTP route; 127.0.0.1 keeps it private.")
+    port: int = Field(default=8000, gt=0, lt=65536, description="Port of the HTTP route.")
+    ready_timeout_s: float = Field(default=900.0, gt=0, description="Give up when the models are not healthy by then.")
+
+
 class Tournament(StrictModel):
     """A whole tournament: who plays what, how often, and where results go."""
 
@@ -164,6 +176,11 @@ class Tournament(StrictModel):
     budget_usd: float | None = Field(
         default=None, gt=0, description="Spend cap for the whole tournament; once reached, remaining LLM episodes are skipped."
     )
+    vllm_models: str = Field(
+        default="configs/vllm_models.yaml",
+        description="File listing the vllm_* models (Board Game Arena shape), relative to the working directory.",
+    )
+    serve: ServeSettings = Field(default_factory=ServeSettings, description="Serving of the vllm_* models.")
 
     @model_validator(mode="after")
     def _check(self) -> "Tournament":

@@ -1,0 +1,90 @@
+"""The Ray Serve application of a tournament's vllm_* models: deploy, wait until healthy, remove."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import time
+
+import ray
+
+from arena.config.models import LLMPlayer, ServeSettings, Tournament
+from backends.vllm_backend import PREFIX
+from backends.vllm_models import VLLMEntry, check_model_dir, find_vllm_entry, read_vllm_models
+
+log = logging.getLogger(__name__)
+
+
+class ServeError(RuntimeError):
+    pass
+
+
+def vllm_entries(t: Tournament) -> list[VLLMEntry]:
+    models = read_vllm_models(t.vllm_models)
+    names = dict.fromkeys(p.model for p in t.players if isinstance(p, LLMPlayer) and p.model.startswith(PREFIX))
+    return [check_model_dir(find_vllm_entry(models, name, t.vllm_models), t.vllm_models) for name in names]
+
+
+def gpus_in_cluster() -> float:
+    return ray.cluster_resources().get("GPU", 0.0)
+
+
+def deploy(entries: list[VLLMEntry], settings: ServeSettings, on_progress=print) -> None:
+    """One application for all the models; returns once every replica is healthy."""
+    from ray import serve
+    from ray.serve.llm import build_openai_app
+
+    from backends.vllm_serve_config import llm_config  # needs vLLM importable: only when serving
+
+    gpu = gpus_in_cluster() > 0
+    for e in entries:
+        if (e.accelerator_type or e.tensor_parallel_size > 1) and not gpu:
+            raise ServeError(f"{e.name} asks for GPUs (accelerator_type={e.accelerator_type}, tensor_parallel_size="
+                             f"{e.tensor_parallel_size}) but the cluster has none; remove those settings to run on CPU")
+    app = build_openai_app({"llm_configs": [llm_config(e, gpu_available=gpu) for e in entries]})
+    serve.start(http_options={"host": settings.host, "port": settings.port})
+    route = f"/{settings.app_name}" if settings.openai_route else None
+    # serve.run returns only once the app is up; in a thread, so this one can report progress and time out.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        running = pool.submit(serve.run, app, name=settings.app_name, route_prefix=route)
+        wait_healthy(settings, on_progress)
+        running.result(timeout=settings.ready_timeout_s)
+
+
+def wait_healthy(settings: ServeSettings, on_progress=print) -> None:
+    from ray import serve
+
+    started, last = time.monotonic(), ""
+    while True:
+        app = serve.status().applications.get(settings.app_name)
+        state = app.status.value if app else "NOT_STARTED"
+        if state == "RUNNING":
+            on_progress(f"serve: {settings.app_name} is healthy after {time.monotonic() - started:.0f} s")
+            return
+        if state in ("DEPLOY_FAILED", "UNHEALTHY"):
+            raise ServeError(f"serve application {settings.app_name} {state.lower()}: {(app.message or '')[:500]}")
+        waited = time.monotonic() - started
+        if waited > settings.ready_timeout_s:
+            raise ServeError(f"serve application {settings.app_name} not healthy after {waited:.0f} s ({state}); "
+                             "check `ray status` for resources the replicas are waiting for")
+        line = f"serve: waiting for {settings.app_name} ({state}, {waited:.0f} s)"
+        if line.split("(")[1][:8] != last:
+            on_progress(line)
+            last = line.split("(")[1][:8]
+        time.sleep(1.0)
+
+
+def running(settings: ServeSettings) -> bool:
+    from ray import serve
+
+    try:
+        app = serve.status().applications.get(settings.app_name)
+    except Exception:  # noqa: BLE001 - no Serve instance on this cluster yet
+        return False
+    return bool(app and app.status.value == "RUNNING")
+
+
+def remove(settings: ServeSettings) -> None:
+    from ray import serve
+
+    serve.delete(settings.app_name)
