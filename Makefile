@@ -42,6 +42,7 @@ bench: $(STAMP) $(TINY_MODEL)
 	$(PY) bench/latency.py
 	$(PY) bench/rate_limit.py
 	$(PY) bench/litellm_throughput.py
+	$(PY) bench/vllm_batching.py
 
 clean:
 	rm -rf $(VENV) results models

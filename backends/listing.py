@@ -9,27 +9,43 @@ import pandas as pd
 from arena.config.models import LLMPlayer, ProviderLimits, Tournament
 from backends import keys
 from backends.litellm_models import PREFIX, ModelEntry, find_entry, read_models_file
+from backends.vllm_models import PREFIX as VLLM_PREFIX
+from backends.vllm_models import VLLMConfigError, check_model_dir, find_vllm_entry, read_vllm_models
 
 
 def _limit(value) -> str:
     return "-" if value is None else str(value)
 
 
-def models_table(t: Tournament | None, models_file: str) -> pd.DataFrame:
-    """One row per model: of the tournament's llm players when `t` is given, else of the models file."""
+def models_table(t: Tournament | None, models_file: str, vllm_file: str = "configs/vllm_models.yaml") -> pd.DataFrame:
+    """One row per model: of the tournament's llm players when `t` is given, else of the models files."""
     models = read_models_file(models_file)
+    vllm_file = t.vllm_models if t else vllm_file
     if t is not None:
         names = list(dict.fromkeys(p.model for p in t.players if isinstance(p, LLMPlayer)))
     else:
-        names = [e.arena_name for e in models.models]
+        names = [e.arena_name for e in models.models] + [e.arena_name for e in read_vllm_models(vllm_file).models]
     rows = []
     for name in names:
+        if name.startswith(VLLM_PREFIX):
+            rows.append(_vllm_row(name, vllm_file))
+            continue
         if not name.startswith(PREFIX):
             rows.append({"model": name, "backend": name.split("_", 1)[0], "ready": "yes", "key": "-",
                          "api_base": "-", "rpm": "-", "tpm": "-", "concurrency": "-", "budget_usd": "-"})
             continue
         rows.append(_litellm_row(t, models, name, models_file))
     return pd.DataFrame(rows)
+
+
+def _vllm_row(name: str, vllm_file: str) -> dict:
+    row = {"model": name, "backend": "vllm (Ray Serve)", "key": "not needed", "api_base": "-", "rpm": "-", "tpm": "-",
+           "concurrency": "-", "budget_usd": "-"}
+    try:
+        entry = check_model_dir(find_vllm_entry(read_vllm_models(vllm_file), name, vllm_file), vllm_file)
+    except VLLMConfigError as e:
+        return {**row, "ready": f"no: {e}"}
+    return {**row, "ready": "yes", "api_base": f"model {entry.model_path}"}
 
 
 def _litellm_row(t: Tournament | None, models, name: str, models_file: str) -> dict:

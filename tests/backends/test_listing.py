@@ -42,3 +42,16 @@ def test_cli_prints_the_table(tmp_path):
                           capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"})
     assert done.returncode == 0, done.stderr
     assert "litellm_groq/llama3-8b-8192" in done.stdout and "GROQ_API_KEY missing" in done.stdout
+
+
+def test_vllm_entries_show_whether_their_model_directory_is_usable(tmp_path):
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "config.json").write_text("{}")
+    (model / "tokenizer.json").write_text("{}")
+    vllm_file = tmp_path / "v.yaml"
+    vllm_file.write_text(f"models:\n  - name: vllm_ok\n    model_path: {model}\n"
+                         f"  - name: vllm_gone\n    model_path: {tmp_path / 'nowhere'}\n")
+    rows = models_table(None, str(tmp_path / "none.yaml"), str(vllm_file)).set_index("model")
+    assert rows.loc["vllm_ok", "ready"] == "yes"
+    assert rows.loc["vllm_gone", "ready"].startswith("no:") and "does not exist" in rows.loc["vllm_gone", "ready"]
