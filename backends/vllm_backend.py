@@ -6,6 +6,8 @@ No HTTP port is needed inside the cluster.
 
 from __future__ import annotations
 
+import json
+import re
 import time
 
 from arena.chat import ChatRequest, ChatResult, ErrorClass
@@ -27,17 +29,15 @@ def model_id_of(model: str) -> str:
 
 def constraint(request: ChatRequest, json_answer: bool) -> dict:
     """vLLM structured outputs: only legal moves. As a bare choice (the default) the model answers
-    with the label alone, which always parses. As a JSON schema whose `action` is an enum
-    (`backend_options: {constraint: json}`) it keeps room for a `reasoning` field, but an answer
-    cut off by max_tokens inside the reasoning is not valid JSON."""
+    with the label alone, which always parses. The JSON form (`backend_options: {constraint: json}`)
+    is the answer format of the prompt, {"action": <a legal label>, "reasoning": <up to 200
+    characters>}, written as a regex: a JSON-schema grammar lets a weak model pad with whitespace
+    until max_tokens runs out."""
     if not json_answer:
         return {"choice": list(request.legal_moves)}
-    return {"json": {
-        "type": "object",
-        "properties": {"action": {"type": "string", "enum": list(request.legal_moves)},
-                       "reasoning": {"type": "string", "maxLength": 400}},
-        "required": ["action"], "additionalProperties": False,
-    }}
+    labels = "|".join(re.escape(json.dumps(label)) for label in request.legal_moves)
+    text = r"[ !#-\[\]-~]{0,200}"  # printable ASCII but quote and backslash: always a valid JSON string
+    return {"regex": r'\{"action": (' + labels + r')(, "reasoning": "' + text + r'")?\}'}
 
 
 class VLLMHandleBackend:

@@ -54,23 +54,22 @@ def deploy(entries: list[VLLMEntry], settings: ServeSettings, on_progress=print)
 def wait_healthy(settings: ServeSettings, on_progress=print) -> None:
     from ray import serve
 
-    started, last = time.monotonic(), ""
+    started, reported = time.monotonic(), ("", -1.0)
     while True:
         app = serve.status().applications.get(settings.app_name)
         state = app.status.value if app else "NOT_STARTED"
+        waited = time.monotonic() - started
         if state == "RUNNING":
-            on_progress(f"serve: {settings.app_name} is healthy after {time.monotonic() - started:.0f} s")
+            on_progress(f"serve: {settings.app_name} is healthy after {waited:.0f} s")
             return
         if state in ("DEPLOY_FAILED", "UNHEALTHY"):
             raise ServeError(f"serve application {settings.app_name} {state.lower()}: {(app.message or '')[:500]}")
-        waited = time.monotonic() - started
         if waited > settings.ready_timeout_s:
             raise ServeError(f"serve application {settings.app_name} not healthy after {waited:.0f} s ({state}); "
                              "check `ray status` for resources the replicas are waiting for")
-        line = f"serve: waiting for {settings.app_name} ({state}, {waited:.0f} s)"
-        if line.split("(")[1][:8] != last:
-            on_progress(line)
-            last = line.split("(")[1][:8]
+        if state != reported[0] or waited - reported[1] >= 15:  # on every change, else every 15 s
+            on_progress(f"serve: waiting for {settings.app_name} ({state}, {waited:.0f} s)")
+            reported = (state, waited)
         time.sleep(1.0)
 
 

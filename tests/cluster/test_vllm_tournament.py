@@ -53,6 +53,8 @@ games: [{{name: tic_tac_toe}}]
 players:
   - {{type: llm, model: vllm_tiny, name: tiny_free, max_tokens: 12, max_illegal_attempts: 2}}
   - {{type: llm, model: vllm_tiny, name: tiny_choice, constrain_moves: true, max_tokens: 12}}
+  - {{type: llm, model: vllm_tiny, name: tiny_json, constrain_moves: true, max_tokens: 300,
+     backend_options: {{constraint: json}}}}
   - {{type: llm, model: litellm_hosted_vllm/tiny, name: tiny_http, constrain_moves: true, max_tokens: 12}}
   - {{type: random}}
 episodes_per_pairing: 2
@@ -66,13 +68,15 @@ episodes_per_pairing: 2
 
     root = tmp_path / "out" / "mixed"
     episodes, seats, moves = table(root, "episodes"), table(root, "seats"), table(root, "moves")
-    assert len(episodes) == 6 * 2 and set(episodes.status) <= {"ok", "forfeit"} and len(seats) == 24
+    assert len(episodes) == 10 * 2 and set(episodes.status) <= {"ok", "forfeit"} and len(seats) == 40
     by_player = seats.groupby("player")
     for constrained in ("tiny_choice", "tiny_http"):  # zero illegal attempts when decoding is constrained
         assert by_player.illegal_attempts.sum()[constrained] == 0 and by_player.forfeit.sum()[constrained] == 0
         asked = moves[moves.player == constrained]
         assert len(asked) > 0 and asked.legal.all() and (asked.prompt_tokens > 0).all()
         assert (asked.parser_path == "label_exact").all()
+    as_json = moves[moves.player == "tiny_json"]  # the JSON-schema form: action from the enum, reasoning free
+    assert len(as_json) > 0 and as_json.legal.all() and (as_json.parser_path == "json").all()
     free = moves[moves.player == "tiny_free"]
     # A random-weight model answers garbage: every attempt is a row, re-prompted once, then forfeits.
     assert (~free.legal).sum() == by_player.illegal_attempts.sum()["tiny_free"] > 0
