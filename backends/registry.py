@@ -16,7 +16,6 @@ PROVIDERS: dict[str, str | None] = {
     "litellm_": None,
     "vllm_": None,
 }
-INSTALL_HINT = {"litellm_": "litellm"}
 
 
 class UnknownModel(ValueError):

@@ -8,6 +8,7 @@ import ray
 def ray_local():
     """One embedded Ray for the driver tests; CLI tests start their own in subprocesses."""
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # never depend on a token in the machine's home
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    # address="local": a new instance even when a `ray start` cluster runs on this machine
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield
     ray.shutdown()

@@ -1,7 +1,10 @@
 """`arena serve up|status|down` on a separately started Ray cluster, reused by `arena run`."""
 
 import os
+import signal
+import socket
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -34,11 +37,19 @@ episodes_per_pairing: 2
         return subprocess.run([sys.executable, "-m", "arena.cli", *args], cwd=tmp_path, env=env, capture_output=True,
                               text=True, timeout=600)
 
-    started = subprocess.run([ray, "start", "--head", "--num-cpus", "8", "--include-dashboard", "false",
-                              "--port", "0", "--node-ip-address", "127.0.0.1"], env=env, capture_output=True, text=True, timeout=120)
-    assert started.returncode == 0, started.stderr
-    address = next(line.split("'")[1] for line in started.stdout.splitlines() if "ray start --address=" in line) \
-        if "ray start --address=" in started.stdout else "auto"
+    # Its own head node in its own process group, stopped by signal: `ray stop` would stop every Ray
+    # on the machine, this test session's embedded one included.
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"127.0.0.1:{port}"
+    head = subprocess.Popen([ray, "start", "--head", "--block", "--num-cpus", "8", "--include-dashboard", "false",
+                             "--port", str(port), "--node-ip-address", "127.0.0.1"], env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while subprocess.run([ray, "status", "--address", address], env=env, capture_output=True).returncode != 0:
+        assert head.poll() is None and time.monotonic() < deadline, "the Ray head did not start"
+        time.sleep(1)
     try:
         assert arena("serve", "status", "t.yaml", "--address", address).returncode == 1
         up = arena("serve", "up", "t.yaml", "--address", address)
@@ -52,7 +63,11 @@ episodes_per_pairing: 2
         assert down.returncode == 0 and "arena-shared removed" in down.stdout
         assert arena("serve", "status", "t.yaml", "--address", address).returncode == 1
     finally:
-        subprocess.run([ray, "stop", "--force"], env=env, capture_output=True, timeout=120)
+        os.killpg(head.pid, signal.SIGTERM)
+        try:
+            head.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(head.pid, signal.SIGKILL)
 
 
 def test_serve_without_a_cluster_is_a_one_line_error(tmp_path):
