@@ -33,7 +33,7 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
     vllm = serve_app.vllm_entries(t)
     how = connect(address, log_level=t.log_level, num_cpus=_embedded_cpus(len(vllm)))
     print(f"ray: {how}", file=sys.stderr)
-    served = start_vllm(t)
+    served = start_vllm(t, vllm)
     try:
         plan = prepare(t, use_ray=True)
         summary = run_tournament(t, plan, show_progress=progress)
@@ -63,9 +63,8 @@ def _embedded_cpus(vllm_models: int) -> int | None:
     return (os.cpu_count() or 1) + 3 * vllm_models + 2
 
 
-def start_vllm(t) -> bool:
+def start_vllm(t, entries) -> bool:
     """Deploy the tournament's vllm_* models unless an application of that name already serves them."""
-    entries = serve_app.vllm_entries(t)
     if not entries:
         return False
     if serve_app.running(t.serve):
