@@ -43,6 +43,7 @@ bench: $(STAMP) $(TINY_MODEL)
 	$(PY) bench/rate_limit.py
 	$(PY) bench/litellm_throughput.py
 	$(PY) bench/vllm_batching.py
+	$(PY) bench/ratings.py
 
 clean:
 	rm -rf $(VENV) results models

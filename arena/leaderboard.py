@@ -1,4 +1,4 @@
-"""Per-player summary of a results folder: the table `arena run` prints at the end."""
+"""Per-player counts of a results folder (games, W/D/L, rule-breaking, errors, cost); `arena.report` adds ratings."""
 
 from __future__ import annotations
 

@@ -1,0 +1,43 @@
+"""Sequential Elo: a secondary column for readers who expect it.
+
+Unlike Bradley-Terry it depends on the order of play (episodes by start time) and
+weighs recent games more; K sets how far one game moves a rating. Every player
+starts at 1000, a comparison moves both players by K x weight x (score - expected),
+and the final ratings are shifted so the reference player (else the mean) sits at
+1000, like the Bradley-Terry column.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from arena.ratings.bootstrap import ANCHOR_RATING, DEFAULT_REFERENCE, POOLED
+
+DEFAULT_K = 16.0
+
+
+def elo(comps: pd.DataFrame, k: float = DEFAULT_K, reference: str | None = DEFAULT_REFERENCE) -> pd.DataFrame:
+    """scope, player, elo for every game and POOLED; `comps` in playing order (see `comparisons(..., episodes)`)."""
+    if comps.empty:
+        return pd.DataFrame({"scope": pd.Series(dtype=object), "player": pd.Series(dtype=object),
+                             "elo": pd.Series(dtype=float)})
+    scopes = [*comps.groupby("game", sort=True), (POOLED, comps)]
+    return pd.concat([pd.DataFrame({"scope": name, **_sequential(g, k, reference)}) for name, g in scopes],
+                     ignore_index=True)
+
+
+def _sequential(comps: pd.DataFrame, k: float, reference: str | None) -> dict[str, np.ndarray]:
+    names, codes = np.unique(np.concatenate([comps["first"], comps["second"]]).astype(str), return_inverse=True)
+    first, second = codes[: len(comps)].tolist(), codes[len(comps):].tolist()
+    ratings = [ANCHOR_RATING] * len(names)
+    # A plain loop: each update depends on the previous one, and lists beat numpy scalars here.
+    for i, j, score, weight in zip(first, second, comps["score"].tolist(), comps["weight"].tolist()):
+        expected = 1.0 / (1.0 + 10.0 ** ((ratings[j] - ratings[i]) / 400.0))
+        delta = k * weight * (score - expected)
+        ratings[i] += delta
+        ratings[j] -= delta
+    values = np.array(ratings)
+    ref = np.flatnonzero(names == reference)
+    values += ANCHOR_RATING - (values[ref[0]] if len(ref) else values.mean())
+    return {"player": names.astype(object), "elo": values}

@@ -1,0 +1,40 @@
+"""Leaderboards and pairwise tables as CSV and JSON files (every column, every scope)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from arena.report.tables import Standings
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """Rows as JSON-ready dicts: NaN and missing become null, numpy scalars plain numbers."""
+    return json.loads(df.to_json(orient="records", double_precision=10))
+
+
+def standings_json(s: Standings) -> dict:
+    return {
+        "method": "Bradley-Terry maximum likelihood, Elo scale (400 log10), draws half a win; "
+                  "intervals: bootstrap percentiles over episodes, stratified by game",
+        "rounds": s.rounds,
+        "level": s.level,
+        "anchor": s.anchor,
+        "anchor_rating": 1000,
+        "seat_advantage": records(s.seat_advantage),
+        "not_rated": s.not_rated,
+        "leaderboard": records(s.leaderboard),
+    }
+
+
+def write_tables(s: Standings, out: Path) -> list[Path]:
+    """leaderboard.csv/.json and pairwise.csv/.json in `out`; returns their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "leaderboard.csv", out / "leaderboard.json", out / "pairwise.csv", out / "pairwise.json"]
+    s.leaderboard.to_csv(paths[0], index=False)
+    paths[1].write_text(json.dumps(standings_json(s), indent=1) + "\n")
+    s.pairwise.to_csv(paths[2], index=False)
+    paths[3].write_text(json.dumps(records(s.pairwise), indent=1) + "\n")
+    return paths

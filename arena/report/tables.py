@@ -1,0 +1,200 @@
+"""Leaderboards and pairwise tables from results DataFrames, per game and pooled over games.
+
+    from arena.results import load
+    from arena.report import leaderboard, pairwise, standings
+    r = load("results/demo")
+    leaderboard(r)                      # pooled over games; leaderboard(r, game="hex") for one game
+    s = standings(r, seat_advantage=True)   # everything at once: s.leaderboard, s.pairwise, s.seat_advantage
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from arena.leaderboard import leaderboard as player_counts
+from arena.ratings import POOLED, comparisons, elo, rate, rule_breaking
+from arena.ratings.bootstrap import DEFAULT_REFERENCE
+from arena.ratings.elo import DEFAULT_K
+from arena.results.reader import Results
+
+LEADERBOARD_COLUMNS = [
+    "scope", "rank", "player", "rating", "ci_low", "ci_high", "elo",
+    "rating_no_forfeits", "no_forfeits_ci_low", "no_forfeits_ci_high",
+    "games", "wins", "draws", "losses", "score", "mean_return",
+    "decisions", "illegal_attempts", "illegal_per_100", "illegal_ci_low", "illegal_ci_high",
+    "forfeits", "forfeits_per_100", "forfeits_ci_low", "forfeits_ci_high", "random_fallbacks", "fallbacks_per_100",
+    "errors", "skipped", "latency_mean_s", "latency_p95_s", "tokens_in", "tokens_out", "cost_usd",
+]
+PAIRWISE_COLUMNS = ["scope", "player", "opponent", "games", "wins", "draws", "losses", "win_rate"]
+
+
+@dataclass(frozen=True)
+class Standings:
+    """Everything a report shows, for every scope (each game_key, and POOLED)."""
+
+    leaderboard: pd.DataFrame
+    pairwise: pd.DataFrame
+    seat_advantage: pd.DataFrame  # scope, elo, ci_low, ci_high; empty unless asked
+    anchor: dict[str, str]  # scope -> reference player or "mean"
+    rounds: int
+    level: float
+    not_rated: dict[str, dict[str, int]] = field(default_factory=dict)  # scope -> {"error": n, "skipped": m}
+
+    @property
+    def scopes(self) -> list[str]:
+        """POOLED first, then the games in name order."""
+        games = sorted(set(self.leaderboard["scope"]) - {POOLED})
+        return [POOLED, *games]
+
+    def board(self, scope: str = POOLED) -> pd.DataFrame:
+        return self.leaderboard[self.leaderboard["scope"] == scope].reset_index(drop=True)
+
+
+class UnknownGame(ValueError):
+    """--game names no game in the results."""
+
+
+def select_game(results: Results, game: str | None) -> Results:
+    """Only the rows of `game`, matched on the game name or its game_key (name plus parameters)."""
+    if game is None:
+        return results
+    seats = results.seats
+    keys = sorted(set(seats.loc[(seats["game"] == game) | (seats["game_key"] == game), "game_key"]))
+    if not keys:
+        known = ", ".join(sorted(set(seats["game_key"]))) or "none"
+        raise UnknownGame(f"'{game}' is not in these results; games: {known}")
+    episodes = results.episodes[results.episodes["game_key"].isin(keys)]
+    ids = set(episodes["episode_id"])
+    return Results(episodes, seats[seats["game_key"].isin(keys)], results.moves[results.moves["episode_id"].isin(ids)])
+
+
+def standings(results: Results, *, rounds: int = 1000, seed: int = 0, reference: str | None = DEFAULT_REFERENCE,
+              seat_advantage: bool = False, elo_k: float = DEFAULT_K, level: float = 0.95) -> Standings:
+    """Leaderboards and pairwise tables of every game and pooled over games.
+
+    Ratings are Bradley-Terry with `rounds` bootstrap rounds (arena.ratings.rate); the
+    `rating_no_forfeits` columns rate only the episodes in which nobody forfeited.
+    """
+    seats = results.seats
+    main = rate(seats, rounds=rounds, seed=seed, reference=reference, seat_advantage=seat_advantage, level=level)
+    if seats["forfeit"].any():
+        clean = rate(seats, rounds=rounds, seed=seed, reference=reference, exclude_forfeits=True, level=level).table
+    else:  # nothing to exclude: the same numbers, without a second bootstrap
+        clean = main.table
+    clean = clean.rename(columns={"rating": "rating_no_forfeits", "ci_low": "no_forfeits_ci_low",
+                                  "ci_high": "no_forfeits_ci_high"}).drop(columns="comparisons")
+    in_order = comparisons(seats, results.episodes)
+    boards = []
+    for scope, scope_seats in _scopes(seats):
+        counts = player_counts(scope_seats).drop(columns=["score"])
+        counts = counts.assign(scope=scope, score=_score(counts))
+        boards.append(counts)
+    board = pd.concat(boards, ignore_index=True) if boards else pd.DataFrame(columns=["scope", "player"])
+    board = (board.merge(main.table.drop(columns="comparisons"), on=["scope", "player"], how="left")
+                  .merge(clean, on=["scope", "player"], how="left")
+                  .merge(elo(in_order, elo_k, reference), on=["scope", "player"], how="left")
+                  .merge(_rule_breaking(seats, level), on=["scope", "player"], how="left")
+                  .merge(_usage(seats), on=["scope", "player"], how="left")
+                  .merge(_latency(results), on=["scope", "player"], how="left"))
+    board = _ranked(board)
+    return Standings(board[LEADERBOARD_COLUMNS], pairwise(seats), main.seat_advantage, main.anchor,
+                     rounds, level, _not_rated(results.episodes))
+
+
+def leaderboard(results: Results, game: str | None = None, **options) -> pd.DataFrame:
+    """One scope's leaderboard: pooled over games, or of `game` (name or game_key). Options as `standings`."""
+    return standings(select_game(results, game), **options).board()
+
+
+def pairwise(seats: pd.DataFrame) -> pd.DataFrame:
+    """Win rate of `player` over `opponent` (wins + draws/2 over games), with counts; per game and POOLED.
+
+    Counts are comparisons (arena.ratings.comparisons), not weighted: in a
+    multi-player game, how often the two finished in that order. Forfeits count.
+    """
+    comps = comparisons(seats)
+    if comps.empty:
+        return pd.DataFrame(columns=PAIRWISE_COLUMNS)
+    directed = pd.concat([
+        pd.DataFrame({"scope": comps["game"], "player": comps["first"], "opponent": comps["second"],
+                      "score": comps["score"]}),
+        pd.DataFrame({"scope": comps["game"], "player": comps["second"], "opponent": comps["first"],
+                      "score": 1.0 - comps["score"]}),
+    ], ignore_index=True)
+    directed = pd.concat([directed, directed.assign(scope=POOLED)], ignore_index=True)
+    directed = directed.assign(wins=directed["score"] == 1.0, draws=directed["score"] == 0.5,
+                               losses=directed["score"] == 0.0)
+    table = directed.groupby(["scope", "player", "opponent"], as_index=False).agg(
+        games=("score", "size"), wins=("wins", "sum"), draws=("draws", "sum"), losses=("losses", "sum"))
+    table["win_rate"] = (table["wins"] + 0.5 * table["draws"]) / table["games"]
+    return table[PAIRWISE_COLUMNS]
+
+
+def pairwise_matrix(table: pd.DataFrame, scope: str = POOLED, value: str = "win_rate",
+                    order: list[str] | None = None) -> pd.DataFrame:
+    """One scope of `pairwise` as a square matrix: rows are players, columns opponents, NaN where they never met."""
+    one = table[table["scope"] == scope]
+    matrix = one.pivot(index="player", columns="opponent", values=value)
+    names = order or sorted(set(one["player"]) | set(one["opponent"]))
+    return matrix.reindex(index=names, columns=names)
+
+
+def _scopes(seats: pd.DataFrame):
+    for key, g in seats.groupby("game_key", sort=True):
+        yield key, g
+    yield POOLED, seats
+
+
+def _score(counts: pd.DataFrame) -> pd.Series:
+    return (counts["wins"] + 0.5 * counts["draws"]) / counts["games"].where(counts["games"] > 0)
+
+
+def _rule_breaking(seats: pd.DataFrame, level: float) -> pd.DataFrame:
+    rates = rule_breaking(seats, level)
+    keep = ["scope", "player", "decisions", "illegal_per_100", "illegal_ci_low", "illegal_ci_high",
+            "forfeits_per_100", "forfeits_ci_low", "forfeits_ci_high", "fallbacks_per_100"]
+    return rates[keep]
+
+
+def _usage(seats: pd.DataFrame) -> pd.DataFrame:
+    """Tokens of every seat, errored ones included: they were spent (cost comes from the counts table)."""
+    usage = seats[["game_key", "player", "prompt_tokens", "completion_tokens"]]
+    per_game = usage.groupby(["game_key", "player"], as_index=False).sum().rename(columns={"game_key": "scope"})
+    pooled = usage.drop(columns="game_key").groupby("player", as_index=False).sum().assign(scope=POOLED)
+    return pd.concat([per_game, pooled], ignore_index=True).rename(
+        columns={"prompt_tokens": "tokens_in", "completion_tokens": "tokens_out"})
+
+
+def _latency(results: Results) -> pd.DataFrame:
+    """Mean and 95th percentile seconds per model call (moves rows with a prompt); NaN without calls or moves."""
+    columns = ["scope", "player", "latency_mean_s", "latency_p95_s"]
+    moves = results.moves
+    if moves.empty:
+        return pd.DataFrame(columns=columns)
+    calls = moves.loc[moves["prompt"] != "", ["episode_id", "player", "latency_s"]]
+    calls = calls.assign(scope=calls["episode_id"].map(results.episodes.set_index("episode_id")["game_key"]))
+    calls = pd.concat([calls, calls.assign(scope=POOLED)], ignore_index=True)
+    g = calls.groupby(["scope", "player"])["latency_s"]
+    out = pd.DataFrame({"latency_mean_s": g.mean(), "latency_p95_s": g.quantile(0.95)}).reset_index()
+    return out[columns]
+
+
+def _ranked(board: pd.DataFrame) -> pd.DataFrame:
+    """Best rating first within each scope; players without a rating (no finished game) last, unranked."""
+    board = board.sort_values(["scope", "rating", "player"], ascending=[True, False, True], na_position="last")
+    rank = board.groupby("scope").cumcount() + 1
+    board["rank"] = np.where(board["rating"].notna(), rank, np.nan)
+    board["rank"] = board["rank"].astype("Int64")
+    return board.reset_index(drop=True)
+
+
+def _not_rated(episodes: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Errored and skipped episodes per scope: they have no result, so no rating counts them."""
+    out: dict[str, dict[str, int]] = {}
+    bad = episodes[episodes["status"].isin(["error", "skipped"])]
+    for scope, g in [*bad.groupby("game_key"), (POOLED, bad)]:
+        out[scope] = {status: int((g["status"] == status).sum()) for status in ("error", "skipped")}
+    return out

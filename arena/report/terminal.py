@@ -1,0 +1,66 @@
+"""The leaderboard as a terminal table that reads well at 80 columns (the full table goes to CSV/JSON)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from arena.ratings import POOLED
+from arena.report.tables import Standings
+
+
+def print_leaderboard(s: Standings, title: str, scope: str = POOLED, console: Console | None = None) -> None:
+    """Rank, player, rating with its interval, wins-draws-losses, rule-breaking per 100 decisions, cost; then notes."""
+    console = console or Console()
+    board = s.board(scope)
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
+                  collapse_padding=True)
+    table.add_column("#", justify="right")
+    table.add_column("player", overflow="fold", ratio=1, min_width=12)
+    table.add_column("rating", justify="right")
+    table.add_column(f"{s.level:.0%} CI", justify="right", no_wrap=True)
+    table.add_column("W-D-L", justify="right", no_wrap=True)
+    table.add_column("ill/100", justify="right")
+    table.add_column("ff/100", justify="right")
+    table.add_column("cost $", justify="right")
+    for row in board.itertuples(index=False):
+        table.add_row(
+            "" if pd.isna(row.rank) else str(row.rank), str(row.player), _num(row.rating, 0),
+            "" if pd.isna(row.ci_low) else f"{row.ci_low:.0f}–{row.ci_high:.0f}",
+            f"{row.wins}-{row.draws}-{row.losses}", _num(row.illegal_per_100, 1), _num(row.forfeits_per_100, 1),
+            _cost(row.cost_usd),
+        )
+    console.print(table)
+    for line in notes(s, scope):
+        console.print(line, highlight=False, soft_wrap=False)
+
+
+def notes(s: Standings, scope: str = POOLED) -> list[str]:
+    """What the numbers mean, and what they leave out, as short lines."""
+    anchor = s.anchor.get(scope, "mean")
+    pinned = f"{anchor} = 1000" if anchor != "mean" else "mean player = 1000"
+    pooled = ", games weighted equally" if scope == POOLED and len(s.scopes) > 2 else ""
+    lines = [f"Bradley-Terry rating ({pinned}{pooled}); CI: bootstrap over episodes, {s.rounds} rounds."
+             if s.rounds else f"Bradley-Terry rating ({pinned}{pooled}); no bootstrap, no intervals."]
+    lines.append("ill/100, ff/100: illegal attempts and forfeits per 100 decisions.")
+    seat = s.seat_advantage[s.seat_advantage["scope"] == scope]
+    if not seat.empty:
+        r = seat.iloc[0]
+        lines.append(f"First-seat advantage: {r.elo:+.0f} Elo ({s.level:.0%} CI {r.ci_low:+.0f} to {r.ci_high:+.0f}).")
+    missing = s.not_rated.get(scope, {})
+    if any(missing.values()):
+        lines.append(f"Not rated: {missing.get('error', 0)} errored, {missing.get('skipped', 0)} skipped "
+                     "(budget) episodes.")
+    return lines
+
+
+def _num(value: float, digits: int) -> str:
+    return "" if pd.isna(value) else f"{value:.{digits}f}"
+
+
+def _cost(value: float) -> str:
+    if pd.isna(value) or value == 0:
+        return "–" if value == 0 else ""
+    return f"{value:.2f}" if value >= 0.995 else f"{value:.4f}".rstrip("0")
