@@ -20,6 +20,7 @@ import ray
 from arena.config.models import Tournament
 from arena.episode import EpisodeLog
 from arena.results import completed_episode_ids
+from arena.results.location import ResultsDir
 from arena.results.manifest import Manifest
 from arena.results.rows import ResultsBuilder
 from arena.results.writer import concat, write_parts
@@ -31,19 +32,20 @@ from cluster.tasks import play_shard_task
 
 log = logging.getLogger(__name__)
 
-FLUSH_EPISODES = 20_000  # buffered episodes that force a write
+FLUSH_EPISODES = 5_000  # buffered episodes that force a write: bounds the driver's memory
 FLUSH_SECONDS = 5.0  # ...or this long since the last write, so a crash loses little
 
 
 @dataclass
 class RunSummary:
-    root: Path
+    root: Path | str  # a local folder, or the URI of one on an object store
     scheduled: int
     skipped: int
     played: int
     errors: int
     seconds: float
     interrupted: bool = False
+    results_dir: ResultsDir | None = None  # `root` with its filesystem (and a URI's options) for reading back
 
 
 def _shards(specs: Iterator[EpisodeSpec], size: int) -> Iterator[list[EpisodeSpec]]:
@@ -67,7 +69,7 @@ def _failed_shard_rows(t: Tournament, shard: list[EpisodeSpec], error: Exception
 
 
 class _Buffer:
-    def __init__(self, root: Path):
+    def __init__(self, root: ResultsDir):
         self.root, self.batches, self.episodes, self.last = root, [], 0, time.monotonic()
 
     def add(self, tables: dict) -> None:
@@ -122,8 +124,10 @@ def sigterm_as_interrupt():
 def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress: bool = True) -> RunSummary:
     """Play every episode of `t` not already in its results folder. Ray must be initialised;
     `plan` holds the backends prepared for the tournament's models (backends.plan.prepare)."""
-    root = Path(t.output_dir) / t.name
+    root = ResultsDir(t.output_dir).child(t.name)
     manifest = Manifest(root, t)
+    for table in ("moves", "seats", "episodes"):
+        root.child(table).remove_stale_temporaries()
     done = completed_episode_ids(root)
     scheduled = count(t)
     skipped = 0
@@ -171,7 +175,7 @@ def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress
     seconds = time.perf_counter() - start
     manifest.save("interrupted" if interrupted else "finished", skipped=skipped, played=played, errors=errors,
                   seconds=round(seconds, 3))
-    return RunSummary(root, scheduled, skipped, played, errors, seconds, interrupted)
+    return RunSummary(root.local_path or root.uri, scheduled, skipped, played, errors, seconds, interrupted, root)
 
 
 def _collect(t: Tournament, ref, shard: list[EpisodeSpec]) -> dict:

@@ -7,10 +7,9 @@ import platform
 import re
 from datetime import datetime, timezone
 from importlib import metadata
-from pathlib import Path
-
 from arena.config.models import Tournament
 from arena.results.schema import SCHEMA_VERSION
+from arena.results.location import ResultsDir, is_uri, shown
 from arena.results.writer import write_json_atomic
 
 _PACKAGES = ("board-game-arena", "ray", "open_spiel", "pyarrow", "pandas", "pydantic", "litellm", "vllm")
@@ -36,17 +35,25 @@ def _scrub(value):
     return value
 
 
+def _shown_output_dir(config: dict) -> dict:
+    if is_uri(config.get("output_dir", "")):
+        config["output_dir"] = shown(config["output_dir"])  # a URI's query or user part may hold credentials
+    return config
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class Manifest:
-    def __init__(self, root: Path, tournament: Tournament):
-        self.path = root / "manifest.json"
-        previous = json.loads(self.path.read_text()) if self.path.exists() else {}
+    NAME = "manifest.json"
+
+    def __init__(self, root: ResultsDir, tournament: Tournament):
+        self.root = root
+        previous = json.loads(root.read_text(self.NAME) or "{}")
         self.data = {
             "schema_version": SCHEMA_VERSION,
-            "tournament": _scrub(tournament.model_dump(mode="json")),
+            "tournament": _scrub(_shown_output_dir(tournament.model_dump(mode="json"))),
             "versions": _versions(),
             "first_started_at": previous.get("first_started_at", now()),
             "started_at": now(),
@@ -62,4 +69,4 @@ class Manifest:
             if status != "running":
                 self.data["finished_at"] = now()
         self.data["counts"].update(counts)
-        write_json_atomic(self.path, self.data)
+        write_json_atomic(self.root, self.NAME, self.data)

@@ -10,7 +10,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
+from arena.results.location import ResultsDir
 from arena.results.schema import DONE_STATUSES, STATUS_RANK, TABLES
+from arena.results.writer import as_dir
 
 
 class Results(NamedTuple):
@@ -19,12 +21,12 @@ class Results(NamedTuple):
     moves: pd.DataFrame
 
 
-def _read(root: Path, name: str, columns: list[str] | None = None) -> pa.Table:
-    folder = root / name
-    files = sorted(str(p) for p in folder.glob("part-*.parquet")) if folder.is_dir() else []
+def _read(root: ResultsDir, name: str, columns: list[str] | None = None) -> pa.Table:
+    folder = root.child(name)
+    files = folder.list(prefix="part-", suffix=".parquet")  # never the dot-named files being written
     if not files:
         return TABLES[name].empty_table().select(columns or TABLES[name].names)
-    return ds.dataset(files, schema=TABLES[name], format="parquet").to_table(columns=columns)
+    return ds.dataset(files, schema=TABLES[name], format="parquet", filesystem=folder.fs).to_table(columns=columns)
 
 
 def _winning_plays(episodes: pd.DataFrame) -> pd.DataFrame:
@@ -34,10 +36,11 @@ def _winning_plays(episodes: pd.DataFrame) -> pd.DataFrame:
     return ranked.drop_duplicates("episode_id", keep="last").drop(columns="_rank").reset_index(drop=True)
 
 
-def load(path: str | Path, moves: bool = True) -> Results:
-    """The three tables of a results folder; seats and moves only of the winning play of each episode."""
-    root = Path(path)
-    if not root.is_dir():
+def load(path: str | Path | ResultsDir, moves: bool = True) -> Results:
+    """The three tables of a results folder (a path or a URI such as s3://bucket/results/name);
+    seats and moves only of the winning play of each episode."""
+    root = as_dir(path)
+    if not root.exists():
         raise FileNotFoundError(f"no results folder at {root}")
     episodes = _winning_plays(_read(root, "episodes").to_pandas())
     plays = set(episodes["play_id"])
@@ -52,9 +55,8 @@ def load(path: str | Path, moves: bool = True) -> Results:
     return Results(episodes, seats, move_rows)
 
 
-def completed_episode_ids(path: str | Path) -> set[str]:
+def completed_episode_ids(path: str | Path | ResultsDir) -> set[str]:
     """Episodes already played to an end (errors are played again on resume)."""
-    root = Path(path)
-    table = _read(root, "episodes", ["episode_id", "status"])
+    table = _read(as_dir(path), "episodes", ["episode_id", "status"])
     done = table.filter(pc.is_in(table["status"], pa.array(DONE_STATUSES)))
     return set(done["episode_id"].to_pylist())

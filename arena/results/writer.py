@@ -1,40 +1,40 @@
-"""Append-only Parquet part files, published atomically (dot-name, then rename)."""
+"""Append-only Parquet part files, each published whole (see ResultsDir.publish)."""
 
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from arena.results.location import ResultsDir
 from arena.results.schema import TABLES
 
 # Episodes go last: a reader that sees an episode row also sees its seats and moves.
 WRITE_ORDER = ("moves", "seats", "episodes")
 
 
-def write_parts(root: Path, tables: dict[str, pa.Table]) -> str | None:
+def as_dir(root: str | Path | ResultsDir) -> ResultsDir:
+    return root if isinstance(root, ResultsDir) else ResultsDir(root)
+
+
+def write_parts(root: str | Path | ResultsDir, tables: dict[str, pa.Table]) -> str | None:
     """Write one part file per table; returns the part name, or None when there were no rows."""
     if tables["episodes"].num_rows == 0:
         return None
+    root = as_dir(root)
     part = f"part-{uuid.uuid4().hex[:16]}.parquet"
     for name in WRITE_ORDER:
-        folder = root / name
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{part}.tmp"
-        pq.write_table(tables[name].cast(TABLES[name]), tmp, compression="zstd")
-        os.replace(tmp, folder / part)
+        table = tables[name].cast(TABLES[name])
+        root.child(name).publish(part, lambda stream: pq.write_table(table, stream, compression="zstd"))
     return part
 
 
-def write_json_atomic(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=str) + "\n")
-    os.replace(tmp, path)
+def write_json_atomic(root: str | Path | ResultsDir, name: str, data: dict) -> None:
+    text = (json.dumps(data, indent=2, default=str) + "\n").encode()
+    as_dir(root).publish(name, lambda stream: stream.write(text))
 
 
 def concat(batches: list[dict[str, pa.Table]]) -> dict[str, pa.Table]:

@@ -10,7 +10,7 @@ from arena.schedule import episodes
 
 def tournament(tmp_path, **kw):
     base = {
-        "name": "drv", "output_dir": str(tmp_path), "games": [{"name": "tic_tac_toe"}, {"name": "kuhn_poker"}],
+        "name": "drv", "output_dir": str(tmp_path) if tmp_path else "results", "games": [{"name": "tic_tac_toe"}, {"name": "kuhn_poker"}],
         "players": [{"type": "random"}, {"type": "mcts", "simulations": 5},
                     {"type": "llm", "model": "simulated_fast", "on_illegal": "random",
                      "backend_options": {"illegal_rate": 0.3}}],
@@ -67,3 +67,20 @@ def test_a_task_lost_for_good_still_leaves_error_rows(tmp_path):
     tables = _failed_shard_rows(t, shard, RuntimeError("node died\nmore"))
     assert tables["episodes"].num_rows == 3 and tables["seats"].num_rows == 6
     assert set(tables["episodes"]["reason"].to_pylist()) == {"task failed: RuntimeError: node died"}
+
+
+def test_results_on_an_object_store_resume_like_local_ones(ray_local):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "arena" / "results"))
+    from s3_server import s3_bucket
+
+    with s3_bucket() as uri:
+        t = tournament(None, output_dir=uri, episodes_per_pairing=2)
+        first = run_tournament(t, show_progress=False)
+        assert first.root == "s3://arena-results/results/drv" and first.played == count(t)
+        again = run_tournament(t, show_progress=False)
+        assert (again.played, again.skipped) == (0, count(t))
+        r = load(f"s3://arena-results/results/drv?{uri.split('?')[1]}")
+        assert len(r.episodes) == count(t) == r.episodes.episode_id.nunique()

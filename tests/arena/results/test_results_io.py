@@ -92,3 +92,19 @@ def test_retried_episode_is_counted_once_and_finished_play_wins(tmp_path):
     assert set(r.moves.play_id) == set(r.episodes[r.episodes.status == "ok"].play_id)
     write_parts(tmp_path, failed.tables())  # a late error never hides a finished play
     assert sorted(load(tmp_path).episodes.status) == ["error", "ok"]
+
+
+def test_stale_temporaries_of_a_killed_writer_are_removed_recent_ones_kept(tmp_path):
+    import os
+    import time
+
+    from arena.results.location import ResultsDir
+
+    folder = ResultsDir(tmp_path).child("moves")
+    folder.publish("part-a.parquet", lambda stream: stream.write(b"x"))
+    stale, recent = tmp_path / "moves" / ".part-b.parquet.tmp", tmp_path / "moves" / ".part-c.parquet.tmp"
+    stale.write_text("half written")
+    recent.write_text("being written by another driver")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    assert folder.remove_stale_temporaries() == 1
+    assert sorted(p.name for p in (tmp_path / "moves").iterdir()) == [".part-c.parquet.tmp", "part-a.parquet"]
