@@ -19,13 +19,19 @@ from backends.retry import RetryPolicy
 
 
 class RemoteLimiter:
-    """A limiter actor seen through the Limiter interface."""
+    """A limiter actor seen through the Limiter interface, by one holder (a gateway) in one life."""
 
-    def __init__(self, handle):
-        self.handle = handle
+    def __init__(self, handle, holder: str | None = None, epoch: int = 0):
+        self.handle, self.holder, self.epoch = handle, holder, epoch
+
+    @classmethod
+    def for_holder(cls, handle, holder: str) -> RemoteLimiter:
+        """Called as a gateway (re)starts: ends the leases its previous life still holds in the
+        limiter, which would otherwise count against the account for `lease_s`."""
+        return cls(handle, holder, ray.get(handle.reset_holder.remote(holder)))
 
     async def acquire(self, tokens: int = 0) -> int:
-        return await self.handle.acquire.remote(tokens)
+        return await self.handle.acquire.remote(tokens, self.holder, self.epoch)
 
     async def release(self, lease: int, tokens: int | None = None) -> None:
         await self.handle.release.remote(lease, tokens)
@@ -45,18 +51,25 @@ class AsyncLedger:
 
 class Gateway:
     def __init__(self, models: list[tuple[ModelEntry, str, list[str]]], ledger: str, account_cap: int, gateways: int,
-                 track_spend: bool, policy: RetryPolicy | None = None):
+                 track_spend: bool, policy: RetryPolicy | None = None, holder: str | None = None):
         """`models`: (entry, provider, names of its windowed limiter actors) for every model of
         the account. Concurrency caps (the account's, and a model's own) are split evenly over
         the account's `gateways`, so their sum never exceeds the cap. `ledger`: the ledger
         actor's name. Names, not handles, so a restarted gateway rebuilds itself from plain
-        arguments."""
+        arguments. `holder`: this gateway's name in the shared limiters; Ray re-runs __init__
+        with the same arguments on a restart, which ends the leases the dead life held."""
         ledger_handle = AsyncLedger(ray.get_actor(ledger))
+        holder = holder or _actor_id()
         account = Limiter(max_concurrency=max(1, account_cap // gateways))
+        shared: dict[str, RemoteLimiter] = {}  # one per limiter actor: several models share the account's
         self.callers = {}
         for entry, provider, limiters in models:
             own = [Limiter(max_concurrency=max(1, entry.max_concurrency // gateways))] if entry.max_concurrency else []
-            remote = [RemoteLimiter(ray.get_actor(n)) for n in limiters]
+            for n in limiters:
+                if n not in shared:
+                    handle = ray.get_actor(n)
+                    shared[n] = RemoteLimiter.for_holder(handle, holder) if holder else RemoteLimiter(handle)
+            remote = [shared[n] for n in limiters]
             self.callers[entry.arena_name] = LiteLLMCaller(entry, provider, own + [account] + remote, ledger_handle,
                                                            policy, track_spend=track_spend)
 
@@ -64,9 +77,19 @@ class Gateway:
         return await self.callers[model].chat(request)
 
 
+def _actor_id() -> str | None:
+    """The same across restarts of one actor; None outside an actor."""
+    try:
+        return ray.get_runtime_context().get_actor_id()
+    except Exception:
+        return None
+
+
 # num_cpus=0: waiting on the network takes no core; restarts keep a crashed gateway serving.
 GatewayActor = ray.remote(num_cpus=0, max_concurrency=100_000, max_restarts=3, max_task_retries=3)(Gateway)
-LimiterActor = ray.remote(num_cpus=0, max_concurrency=100_000, max_restarts=3)(Limiter)
+# max_task_retries: a call in flight when the limiter restarts is sent again (a release of a lease the new
+# life never issued is a no-op), rather than failing the request it guards.
+LimiterActor = ray.remote(num_cpus=0, max_concurrency=100_000, max_restarts=3, max_task_retries=3)(Limiter)
 
 
 class GatewayClient:

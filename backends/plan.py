@@ -116,8 +116,11 @@ def _prepare_litellm(t: Tournament, use_ray: bool) -> BackendPlan:
         models = [(entry, prov, windowed(f"{run}-limiter-{n}-{entry.litellm_model}", entry.rpm, entry.tpm,
                                          limits.window_s) + shared)
                   for entry, prov in members]
-        gateways = [GatewayActor.remote(models, ledger_name, limits.max_concurrency, limits.gateways, track)
-                    for _ in range(limits.gateways)]
+        # `holder`: the name under which a gateway's leases are held in the shared limiters, so that a
+        # restarted gateway ends those of its dead life at once instead of after the limiter's lease_s.
+        gateways = [GatewayActor.remote(models, ledger_name, limits.max_concurrency, limits.gateways, track,
+                                        holder=f"{run}-gateway-{n}-{i}")
+                    for i in range(limits.gateways)]
         for entry, _ in members:
             clients[entry.arena_name] = GatewayClient(entry.arena_name, gateways)
     return BackendPlan(clients, ledger, keep)

@@ -67,3 +67,62 @@ async def test_a_request_counts_until_a_window_after_it_ended():
     ended = time.monotonic()
     await limiter.acquire()
     assert time.monotonic() - ended >= 0.28
+
+
+# A gateway that dies holding leases (a killed actor cannot release them) restarts with the
+# same holder name and calls reset_holder: its old leases end at once, not lease_s later.
+
+async def test_a_restarted_holder_ends_the_leases_of_its_previous_life_at_once():
+    limiter = Limiter(rpm=2, window_s=0.3, lease_s=900)
+    life = await limiter.reset_holder("gw-0")
+    await limiter.acquire(holder="gw-0", epoch=life)
+    await limiter.acquire(holder="gw-0", epoch=life)  # both slots held; then the gateway dies
+    other = asyncio.create_task(limiter.acquire(holder="gw-1", epoch=await limiter.reset_holder("gw-1")))
+    await asyncio.sleep(0.05)
+    assert not other.done()
+    restarted = time.monotonic()
+    await limiter.reset_holder("gw-0")  # the restarted gateway's __init__
+    assert limiter.stats()["in_flight"] == 0 and limiter.stats()["reclaimed"] == 2
+    await asyncio.wait_for(other, 2)
+    # Ended now rather than never: they still count in the window, as requests the provider saw.
+    assert 0.25 <= time.monotonic() - restarted < 1.0
+
+
+async def test_an_acquire_pending_from_the_dead_life_is_refused_and_takes_no_slot():
+    from backends.limiter import StaleHolder
+
+    limiter = Limiter(max_concurrency=1)
+    life = await limiter.reset_holder("gw-0")
+    await limiter.acquire(holder="gw-0", epoch=life)
+    pending = asyncio.create_task(limiter.acquire(holder="gw-0", epoch=life))  # waiting when the gateway died
+    await asyncio.sleep(0.05)
+    new_life = await limiter.reset_holder("gw-0")
+    try:
+        await asyncio.wait_for(pending, 1)
+        raise AssertionError("an acquire of the dead life got a lease")
+    except StaleHolder:
+        pass
+    lease = await asyncio.wait_for(limiter.acquire(holder="gw-0", epoch=new_life), 1)
+    assert limiter.stats()["in_flight"] == 1
+    await limiter.release(lease)
+
+
+async def test_reset_leaves_other_holders_and_late_releases_alone():
+    limiter = Limiter(rpm=10, window_s=5)
+    a, b = await limiter.reset_holder("gw-0"), await limiter.reset_holder("gw-1")
+    old = await limiter.acquire(holder="gw-0", epoch=a)
+    kept = await limiter.acquire(holder="gw-1", epoch=b)
+    await limiter.reset_holder("gw-0")
+    assert limiter.stats()["in_flight"] == 1  # gw-1's request goes on
+    before = limiter.stats()["in_window"]
+    await limiter.release(old)  # a release from the old life arriving late: nothing counted twice
+    assert limiter.stats()["in_window"] == before == 2
+    await limiter.release(kept)
+    assert limiter.stats()["in_flight"] == 0
+
+
+async def test_a_holder_unknown_after_the_limiter_restarted_is_adopted():
+    limiter = Limiter(max_concurrency=1)  # a fresh limiter (its actor restarted) meets a gateway in life 3
+    lease = await asyncio.wait_for(limiter.acquire(holder="gw-0", epoch=3), 1)
+    await limiter.release(lease)
+    assert await limiter.reset_holder("gw-0") == 4
