@@ -58,12 +58,25 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_submit(args: argparse.Namespace) -> int:
+    from cluster.submit import submit_command
+
+    return submit_command(args.config, _overrides(args), args.address, wait=args.wait)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from backends.keys import load_dotenv
     from cluster.run import serve_command
 
     load_dotenv()
     return serve_command(args.action, args.config, _overrides(args), args.address)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from arena.report.command import report_command
+
+    return report_command(args.results_dir, args.game, args.out, rounds=args.rounds, seed=args.seed,
+                          reference=args.reference, seat_advantage=args.seat_advantage, elo_k=args.elo_k)
 
 
 def cmd_games(args: argparse.Namespace) -> int:
@@ -102,12 +115,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_override(models)
     models.set_defaults(func=cmd_models)
 
+    submit = sub.add_parser("submit", help="submit a tournament to a Ray cluster as a Ray job (arena run there)")
+    submit.add_argument("config", help="tournament YAML inside this project folder (uploaded as the job's working_dir)")
+    _add_override(submit)
+    submit.add_argument("--address", default=None,
+                        help="the cluster's dashboard, e.g. http://127.0.0.1:8265 (default: RAY_ADDRESS)")
+    submit.add_argument("--wait", action="store_true", help="follow the job's logs; exit with its status")
+    submit.set_defaults(func=cmd_submit)
+
     serve = sub.add_parser("serve", help="manage a long-lived Serve application of a config's vllm_* models")
     serve.add_argument("action", choices=["up", "status", "down"])
     serve.add_argument("config", help="tournament YAML: its vllm_* players and its serve settings")
     serve.add_argument("--address", help="Ray cluster address (required: an embedded Ray ends with this command)")
     _add_override(serve)
     serve.set_defaults(func=cmd_serve)
+
+    report = sub.add_parser("report", help="leaderboard with confidence intervals, pairwise table, plots, HTML page")
+    report.add_argument("results_dir", metavar="RESULTS_DIR", help="a tournament's results folder, e.g. results/demo")
+    report.add_argument("--game", help="report on one game (name or name with parameters, e.g. hex(board_size=7))")
+    report.add_argument("--out", help="folder for the CSV, JSON, PNG and HTML files; default RESULTS_DIR/report")
+    report.add_argument("--rounds", type=int, default=1000, help="bootstrap rounds for the intervals (0: none)")
+    report.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
+    report.add_argument("--reference", help="player pinned at rating 1000; default random if it played, else the mean")
+    report.add_argument("--seat-advantage", action="store_true", help="fit and report a first-seat advantage term")
+    report.add_argument("--elo-k", type=float, default=16.0, help="K of the sequential Elo column")
+    report.set_defaults(func=cmd_report)
 
     games = sub.add_parser("games", help="list playable games and which have a tailored renderer")
     games.set_defaults(func=cmd_games)

@@ -8,12 +8,14 @@ import sys
 
 from arena.config.load import load_tournament
 from arena.config.models import HumanPlayer, LLMPlayer, PlayerSpec, Tournament
-from arena.leaderboard import leaderboard
-from arena.render_table import print_table
+from arena.report import print_leaderboard, standings
 from arena.results import load
+from arena.results.location import ResultsDir, is_uri
 from backends import registry
 from backends.plan import prepare
 from cluster import serve_app
+
+JOB_MARKER = "ARENA_SUBMITTED_JOB"  # set in a submitted job's runtime_env (cluster/submit.py)
 
 
 def check_player(p: PlayerSpec, t: Tournament) -> None:
@@ -28,8 +30,9 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
     from cluster.driver import run_tournament
     from cluster.ray_session import connect
 
-    t = load_tournament(config, overrides, check_player)
+    t = with_results_root(load_tournament(config, overrides, check_player))
     logging.basicConfig(level=t.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    check_output_dir(t)
     vllm = serve_app.vllm_entries(t)
     how = connect(address, log_level=t.log_level, num_cpus=_embedded_cpus(len(vllm)))
     print(f"ray: {how}", file=sys.stderr)
@@ -47,12 +50,35 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
     rate = summary.played / summary.seconds if summary.seconds else 0.0
     print(f"played {summary.played} episodes ({summary.errors} errors) in {summary.seconds:.1f} s "
           f"({rate:.1f}/s); results in {summary.root}", file=sys.stderr)
-    results = load(summary.root, moves=False)
-    print_table(leaderboard(results.seats), f"Leaderboard: {t.name}")
+    results = load(summary.results_dir, moves=False)
+    print_leaderboard(standings(results), f"Leaderboard: {t.name}")
     if summary.interrupted:
         print("interrupted: finished episodes are saved; run the same command again to resume", file=sys.stderr)
         return 130
     return 0
+
+
+JOB_DEFAULT_ROOT = "~/arena-results"
+
+
+def with_results_root(t: Tournament) -> Tournament:
+    """A relative output_dir is resolved against ARENA_RESULTS_ROOT when set (e.g. s3://bucket/arena on a
+    cluster's nodes). In a submitted job without it, against ~/arena-results of the node running the
+    driver: the job's working_dir is a temporary copy that Ray deletes."""
+    root = os.environ.get("ARENA_RESULTS_ROOT") or (JOB_DEFAULT_ROOT if os.environ.get(JOB_MARKER) else None)
+    if not root or is_uri(t.output_dir) or os.path.isabs(t.output_dir):
+        return t
+    root = root if is_uri(root) else os.path.expanduser(root)
+    return t.model_copy(update={"output_dir": root.rstrip("/") + "/" + t.output_dir})
+
+
+def check_output_dir(t: Tournament) -> None:
+    from arena.config.errors import ConfigError
+
+    try:
+        ResultsDir(t.output_dir)
+    except ValueError as e:
+        raise ConfigError(str(e)) from None
 
 
 def _embedded_cpus(vllm_models: int) -> int | None:

@@ -343,3 +343,24 @@ def test_play_eof_forfeits(stdin, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Input closed: forfeiting." in proc.stdout
     assert proc.stdout.rstrip().endswith("Game over (forfeit). Returns by seat: [-1.0, 1.0]. You lost.")
+
+
+def test_run_to_an_object_store_and_a_results_root(tmp_path):
+    """output_dir as an s3:// URI (a local S3 over HTTP); ARENA_RESULTS_ROOT under a relative output_dir."""
+    sys.path.insert(0, str(Path(__file__).parent / "results"))
+    from s3_server import CREDENTIALS, s3_bucket
+
+    config = write(tmp_path / "rr.yaml", ROUND_ROBIN)
+    with s3_bucket() as uri:
+        run = arena("run", str(config), "--no-progress", "--override", "name=to_s3", f"output_dir={uri}",
+                    cwd=tmp_path, **CREDENTIALS)
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert "results in s3://arena-results/results/to_s3" in run.stderr and "Leaderboard: to_s3" in run.stdout
+        assert "endpoint_override" not in run.stdout + run.stderr
+        r = load(f"s3://arena-results/results/to_s3?{uri.split('?')[1]}")
+        assert len(r.episodes) == r.episodes.episode_id.nunique() > 0
+    bad = arena("run", str(config), "--override", "output_dir=nosuchfs://bucket/x", cwd=tmp_path)
+    assert "output_dir nosuchfs://bucket/x" in one_error_line(bad)
+    rooted = arena("run", str(config), "--no-progress", "--override", "name=rooted", cwd=tmp_path,
+                   ARENA_RESULTS_ROOT=str(tmp_path / "root"))
+    assert rooted.returncode == 0 and (tmp_path / "root" / "results" / "rooted" / "manifest.json").exists()
