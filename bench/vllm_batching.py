@@ -1,7 +1,9 @@
 """vLLM batching on CPU: the tiny model on Ray Serve, LLM vs random tic_tac_toe, at 1 and at 64
-concurrent episodes on one deployment. The model answers 4 tokens of garbage; illegal answers are
-re-prompted and then replaced by a flagged random move, so every episode runs to its end and
-every model call is a request. A warm-up run first, so worker start-up is not measured.
+concurrent episodes on one deployment, for answers of 4 tokens and of 32 tokens (about the length
+of the prompt's JSON answer with a short reasoning; BENCH_ANSWER_TOKENS=4,32 changes the list).
+The model answers garbage; illegal answers are re-prompted and then replaced by a flagged random
+move, so every episode runs to its end and every model call is a request. A warm-up run first,
+so worker start-up is not measured.
 
 Reports requests/s at each and the mean number of requests in the deployment, by Little's law
 (requests/s x mean request latency): with vLLM's default of up to 256 running sequences nothing
@@ -20,15 +22,17 @@ from pathlib import Path
 from _common import ROOT, emit
 
 TINY = ROOT / "models" / "tiny-llama"
+ANSWER_TOKENS = [int(n) for n in os.environ.get("BENCH_ANSWER_TOKENS", "4,32").split(",")]
 
 
-def tournament(tmp: str, name: str, episodes: int, concurrency: int, models: Path):
+def tournament(tmp: str, name: str, episodes: int, concurrency: int, models: Path, max_tokens: int = 4):
     from arena.config.models import Tournament
 
     tasks = 1 if concurrency == 1 else 2
     return Tournament.model_validate({
         "name": name, "output_dir": tmp, "vllm_models": str(models), "games": [{"name": "tic_tac_toe"}],
-        "players": [{"type": "llm", "model": "vllm_tiny", "max_tokens": 4, "on_illegal": "random"},
+        "players": [{"type": "llm", "model": "vllm_tiny", "max_tokens": max_tokens,
+                     "on_illegal": "random"},
                     {"type": "random"}],
         "format": "match", "num_episodes": episodes, "episode_concurrency": concurrency // tasks,
         "shard_size": episodes // tasks, "max_in_flight": tasks,
@@ -71,20 +75,23 @@ def main() -> None:
                          on_progress=lambda line: print(" ", line, flush=True))
         figures = {"deploy_s": round(time.perf_counter() - started, 1)}
         measure(tournament(tmp, "warmup", 16, 64, models).model_copy(update={"serve": settings}))
-        for concurrency, episodes in ((1, 20), (64, 256)):
-            print(f"{episodes} episodes, {concurrency} concurrent ...", flush=True)
-            t = tournament(tmp, f"c{concurrency}", episodes, concurrency, models)
-            t = t.model_copy(update={"serve": settings})
-            r = measure(t)
-            print(f"  {r['requests']} requests in {r['seconds']} s: {r['requests_per_s']} requests/s, mean latency "
-                  f"{r['mean_latency_s'] * 1000:.0f} ms, {r['mean_in_deployment']} requests in vLLM on average",
-                  flush=True)
-            figures[f"concurrent_{concurrency}"] = r
+        for max_tokens in ANSWER_TOKENS:
+            for concurrency, episodes in ((1, 20), (64, 256)):
+                print(f"answers of {max_tokens} tokens: {episodes} episodes, {concurrency} concurrent ...", flush=True)
+                t = tournament(tmp, f"t{max_tokens}c{concurrency}", episodes, concurrency, models, max_tokens)
+                r = measure(t.model_copy(update={"serve": settings}))
+                print(f"  {r['requests']} requests in {r['seconds']} s: {r['requests_per_s']} requests/s, mean "
+                      f"latency {r['mean_latency_s'] * 1000:.0f} ms, {r['mean_in_deployment']} requests in vLLM on "
+                      "average", flush=True)
+                figures[f"tokens_{max_tokens}_concurrent_{concurrency}"] = r
+            speedup = (figures[f"tokens_{max_tokens}_concurrent_64"]["requests_per_s"]
+                       / figures[f"tokens_{max_tokens}_concurrent_1"]["requests_per_s"])
+            figures[f"tokens_{max_tokens}_speedup_64_vs_1"] = round(speedup, 1)
+            print(f"  answers of {max_tokens} tokens, 64 concurrent episodes: {speedup:.1f}x the single-episode "
+                  "request rate", flush=True)
         serve_app.remove(settings)
         ray.shutdown()
-    speedup = figures["concurrent_64"]["requests_per_s"] / figures["concurrent_1"]["requests_per_s"]
-    print(f"  64 concurrent episodes: {speedup:.1f}x the single-episode request rate", flush=True)
-    emit({**figures, "speedup_64_vs_1": round(speedup, 1)})
+    emit(figures)
 
 
 if __name__ == "__main__":
