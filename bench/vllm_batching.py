@@ -1,6 +1,6 @@
 """vLLM batching on CPU: the tiny model on Ray Serve, LLM vs random tic_tac_toe, at 1 and at 64
-concurrent episodes on one deployment, for answers of 4 tokens and of 32 tokens (about the length
-of the prompt's JSON answer with a short reasoning; BENCH_ANSWER_TOKENS=4,32 changes the list).
+concurrent episodes on one deployment, for answers of 4, 32 and 64 tokens (a real model's JSON
+answer with a short reasoning is 30-60 tokens; BENCH_ANSWER_TOKENS=4,32 changes the list).
 The model answers garbage; illegal answers are re-prompted and then replaced by a flagged random
 move, so every episode runs to its end and every model call is a request. A warm-up run first,
 so worker start-up is not measured.
@@ -22,7 +22,7 @@ from pathlib import Path
 from _common import ROOT, emit
 
 TINY = ROOT / "models" / "tiny-llama"
-ANSWER_TOKENS = [int(n) for n in os.environ.get("BENCH_ANSWER_TOKENS", "4,32").split(",")]
+ANSWER_TOKENS = [int(n) for n in os.environ.get("BENCH_ANSWER_TOKENS", "4,32,64").split(",")]
 
 
 def tournament(tmp: str, name: str, episodes: int, concurrency: int, models: Path, max_tokens: int = 4):
