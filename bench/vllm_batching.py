@@ -8,10 +8,16 @@ so worker start-up is not measured.
 Reports requests/s at each and the mean number of requests in the deployment, by Little's law
 (requests/s x mean request latency): with vLLM's default of up to 256 running sequences nothing
 waits at 64, so that is the mean number vLLM had running. Target: >= 10x the single-episode rate.
+
+Then, to show where the batching gain goes, the same tic_tac_toe prompt with LAYER_TOKENS-token
+answers at 1 and 64 concurrent callers without episodes: through the Serve handle (the replica's
+OpenAI chat layer and Ray Serve, as the players call it), and, after the deployment is removed,
+vLLM's engine alone (AsyncLLM in this process, the prompt already rendered).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -22,6 +28,8 @@ from pathlib import Path
 from _common import ROOT, emit
 
 TINY = ROOT / "models" / "tiny-llama"
+LAYER_TOKENS = 32
+LAYER_SECONDS = 10.0
 ANSWER_TOKENS = [int(n) for n in os.environ.get("BENCH_ANSWER_TOKENS", "4,32,64").split(",")]
 
 
@@ -52,6 +60,79 @@ def measure(t) -> dict:
             "mean_latency_s": round(float(asked.latency_s.mean()), 4),
             "mean_in_deployment": round(rate * float(asked.latency_s.mean()), 1),
             "errors": summary.errors}
+
+
+def first_prompt():
+    from arena.agents.prompts import build_messages
+    from arena.games.registry import load_game
+
+    game = load_game("tic_tac_toe")
+    state = game.spiel.new_initial_state()
+    return build_messages(game, state, 0, [label for _, label in game.renderer.legal_moves(state, 0)])
+
+
+async def callers_rate(call, concurrency: int, seconds: float) -> float:
+    """Requests/s of `concurrency` callers each awaiting `call(n)` back to back for `seconds`."""
+    started, done = time.perf_counter(), 0
+
+    async def caller(c: int) -> None:
+        nonlocal done
+        n = 0
+        while time.perf_counter() - started < seconds:
+            await call(c * 1_000_000 + n)  # distinct requests: no cache can answer one from another
+            n, done = n + 1, done + 1
+
+    await asyncio.gather(*(caller(c) for c in range(concurrency)))
+    return done / (time.perf_counter() - started)
+
+
+async def layer_rates(call) -> dict:
+    await callers_rate(call, 8, 2.0)  # warm-up
+    one = await callers_rate(call, 1, LAYER_SECONDS)
+    many = await callers_rate(call, 64, LAYER_SECONDS)
+    return {"concurrent_1_per_s": round(one, 1), "concurrent_64_per_s": round(many, 1),
+            "speedup_64_vs_1": round(many / one, 1)}
+
+
+def serve_handle_rates(app_name: str) -> dict:
+    from ray import serve
+    from vllm.entrypoints.openai.chat_completion.protocol import ChatCompletionRequest
+
+    system, user = first_prompt()
+    handle = serve.get_deployment_handle("LLMServer:tiny", app_name=app_name).options(stream=True)
+
+    async def call(n: int) -> None:
+        messages = [system, {**user, "content": f"{user['content']}\n({n})"}]
+        request = ChatCompletionRequest(model="tiny", messages=messages, max_tokens=LAYER_TOKENS, temperature=0.0,
+                                        ignore_eos=True)
+        [r async for r in handle.chat.remote(request)]
+
+    return asyncio.run(layer_rates(call))
+
+
+def engine_rates() -> dict:
+    from transformers import AutoTokenizer
+    from vllm import SamplingParams
+    from vllm.engine.arg_utils import AsyncEngineArgs
+    from vllm.v1.engine.async_llm import AsyncLLM
+
+    prompt = AutoTokenizer.from_pretrained(TINY).apply_chat_template(first_prompt(), add_generation_prompt=True,
+                                                                      tokenize=False)
+    params = SamplingParams(max_tokens=LAYER_TOKENS, temperature=0.0, ignore_eos=True)
+
+    async def run() -> dict:
+        engine = AsyncLLM.from_engine_args(AsyncEngineArgs(model=str(TINY), max_model_len=2048, enforce_eager=True,
+                                                           gpu_memory_utilization=0.15))
+        try:
+            async def call(n: int) -> None:
+                async for _ in engine.generate(f"{prompt}({n})", params, request_id=f"r{n}-{time.monotonic_ns()}"):
+                    pass
+
+            return await layer_rates(call)
+        finally:
+            engine.shutdown()
+
+    return asyncio.run(run())
 
 
 def main() -> None:
@@ -89,8 +170,14 @@ def main() -> None:
             figures[f"tokens_{max_tokens}_speedup_64_vs_1"] = round(speedup, 1)
             print(f"  answers of {max_tokens} tokens, 64 concurrent episodes: {speedup:.1f}x the single-episode "
                   "request rate", flush=True)
+        print(f"layers, answers of {LAYER_TOKENS} tokens, no episodes: the Serve handle ...", flush=True)
+        figures["serve_handle"] = serve_handle_rates(settings.app_name)
+        print(f"  {figures['serve_handle']}", flush=True)
         serve_app.remove(settings)
         ray.shutdown()
+    print("layers: vLLM's engine alone (AsyncLLM in this process) ...", flush=True)
+    figures["engine_alone"] = engine_rates()
+    print(f"  {figures['engine_alone']}", flush=True)
     emit(figures)
 
 
