@@ -33,7 +33,8 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
     t = with_results_root(load_tournament(config, overrides, check_player))
     logging.basicConfig(level=t.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     check_output_dir(t)
-    vllm = serve_app.vllm_entries(t)
+    # A finished tournament run again has nothing to play: it deploys no model (a minute on CPU).
+    vllm = serve_app.vllm_entries(t) if has_pending_episodes(t) else []
     how = connect(address, log_level=t.log_level, num_cpus=_embedded_cpus(len(vllm)))
     print(f"ray: {how}", file=sys.stderr)
     served = start_vllm(t, vllm)
@@ -70,6 +71,14 @@ def with_results_root(t: Tournament) -> Tournament:
         return t
     root = root if is_uri(root) else os.path.expanduser(root)
     return t.model_copy(update={"output_dir": root.rstrip("/") + "/" + t.output_dir})
+
+
+def has_pending_episodes(t: Tournament) -> bool:
+    from arena.results import completed_episode_ids
+    from arena.schedule import episodes
+
+    done = completed_episode_ids(ResultsDir(t.output_dir).child(t.name))
+    return any(spec.episode_id not in done for spec in episodes(t))
 
 
 def check_output_dir(t: Tournament) -> None:
