@@ -23,7 +23,9 @@ def connect(address: str | None, num_cpus: int | None = None, log_level: str = "
         return f"joined {os.environ['RAY_ADDRESS']}"
     # Never address="auto" implicitly: it also finds another process's embedded Ray,
     # whose exit would then kill this run. `--address auto` asks for it explicitly.
-    ray.init(address="local", num_cpus=num_cpus, include_dashboard=False, **quiet)
+    # vLLM's INFO lines (imported by every process that builds a request) likewise.
+    env = {"env_vars": {"VLLM_LOGGING_LEVEL": "DEBUG" if log_level == "DEBUG" else "WARNING"}}
+    ray.init(address="local", num_cpus=num_cpus, include_dashboard=False, runtime_env=env, **quiet)
     return "embedded"
 
 

@@ -41,12 +41,17 @@ def deploy(entries: list[VLLMEntry], settings: ServeSettings, on_progress=print)
         if (e.accelerator_type or e.tensor_parallel_size > 1) and not gpu:
             raise ServeError(f"{e.name} asks for GPUs (accelerator_type={e.accelerator_type}, tensor_parallel_size="
                              f"{e.tensor_parallel_size}) but the cluster has none; remove those settings to run on CPU")
+    if not log.isEnabledFor(logging.DEBUG):
+        logging.getLogger("ray.serve").setLevel(logging.WARNING)  # the driver's own "Deployment Options" dump
     app = build_openai_app({"llm_configs": [llm_config(e, gpu_available=gpu) for e in entries]})
-    serve.start(http_options={"host": settings.host, "port": settings.port})
+    # Serve's own INFO lines and per-request access log would bury the progress bar; they stay in
+    # the Serve log files under the Ray session folder.
+    quiet = {"log_level": "WARNING", "enable_access_log": False}
+    serve.start(http_options={"host": settings.host, "port": settings.port}, logging_config=quiet)
     route = f"/{settings.app_name}" if settings.openai_route else None
     # serve.run returns only once the app is up; in a thread, so this one can report progress and time out.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        running = pool.submit(serve.run, app, name=settings.app_name, route_prefix=route)
+        running = pool.submit(serve.run, app, name=settings.app_name, route_prefix=route, logging_config=quiet)
         wait_healthy(settings, on_progress)
         running.result(timeout=settings.ready_timeout_s)
 
