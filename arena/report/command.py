@@ -13,20 +13,22 @@ from arena.report.build import write_report
 from arena.report.tables import UnknownGame, select_game, standings
 from arena.report.terminal import print_leaderboard
 from arena.results import load
+from arena.results.location import is_uri, shown
 
 
 def report_command(results_dir: str, game: str | None = None, out: str | None = None, *, rounds: int = 1000,
                    seed: int = 0, reference: str | None = None, seat_advantage: bool = False,
                    elo_k: float = DEFAULT_K) -> int:
     """`reference` None: `random` when it played, else the mean player. Bad input raises ConfigError (one line)."""
+    where = shown(results_dir) if is_uri(results_dir) else results_dir  # a URI's query may hold credentials
     if rounds < 0:
         raise ConfigError(f"--rounds: {rounds} is negative; use 0 for no intervals, 1000 by default")
     try:
         results = load(results_dir)
     except FileNotFoundError:
-        raise ConfigError(f"{results_dir}: no results folder there") from None
+        raise ConfigError(f"{where}: no results folder there") from None
     if results.episodes.empty:
-        raise ConfigError(f"{results_dir}: no episodes (expected episodes/part-*.parquet from 'arena run')")
+        raise ConfigError(f"{where}: no episodes (expected episodes/part-*.parquet from 'arena run')")
     try:
         results = select_game(results, game)
     except UnknownGame as e:
@@ -35,7 +37,7 @@ def report_command(results_dir: str, game: str | None = None, out: str | None = 
     if not finished.any():
         statuses = results.episodes["status"].value_counts().to_dict()
         summary = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
-        raise ConfigError(f"{results_dir}: no finished episodes to rate ({summary})")
+        raise ConfigError(f"{where}: no finished episodes to rate ({summary})")
     if reference is not None and reference not in set(results.seats["player"]):
         players = ", ".join(sorted(set(results.seats["player"])))
         raise ConfigError(f"--reference: '{reference}' did not play here; players: {players}")
@@ -51,6 +53,6 @@ def report_command(results_dir: str, game: str | None = None, out: str | None = 
 
 def _default_out(results_dir: str) -> Path:
     """RESULTS_DIR/report for a local folder; ./NAME-report for a URI (s3://.../NAME), which is not a local path."""
-    if "://" in results_dir:
-        return Path(f"{results_dir.rstrip('/').rsplit('/', 1)[-1]}-report")
+    if is_uri(results_dir):
+        return Path(f"{shown(results_dir).rstrip('/').rsplit('/', 1)[-1]}-report")
     return Path(results_dir) / "report"

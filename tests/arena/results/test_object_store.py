@@ -52,3 +52,16 @@ def test_parts_and_manifest_round_trip_through_s3(bucket):
 def test_a_bad_uri_is_one_clear_error():
     with pytest.raises(ValueError, match="output_dir nosuchfs://x"):
         ResultsDir("nosuchfs://x/results")
+
+
+def test_report_reads_an_object_store_and_never_prints_the_uri_query(bucket, tmp_path, capsys, monkeypatch):
+    from arena.report.command import report_command
+
+    root = ResultsDir(bucket).child("reported")
+    write_parts(root, asyncio.run(play_shard(T, list(episodes(T)))))
+    uri = f"{bucket.split('?')[0]}/reported?{bucket.split('?')[1]}"
+    monkeypatch.chdir(tmp_path)
+    assert report_command(uri, rounds=50) == 0
+    out = capsys.readouterr().out
+    assert "Leaderboard: s3" in out and "endpoint_override" not in out
+    assert (tmp_path / "reported-report" / "report.html").exists()  # ./NAME-report for a URI
