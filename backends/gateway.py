@@ -67,7 +67,7 @@ class Gateway:
             own = [Limiter(max_concurrency=max(1, entry.max_concurrency // gateways))] if entry.max_concurrency else []
             for n in limiters:
                 if n not in shared:
-                    handle = ray.get_actor(n)
+                    handle = ray.get_actor(n, namespace=LIMITER_NAMESPACE)
                     shared[n] = RemoteLimiter.for_holder(handle, holder) if holder else RemoteLimiter(handle)
             remote = [shared[n] for n in limiters]
             self.callers[entry.arena_name] = LiteLLMCaller(entry, provider, own + [account] + remote, ledger_handle,
@@ -87,6 +87,10 @@ def _actor_id() -> str | None:
 
 # num_cpus=0: waiting on the network takes no core; restarts keep a crashed gateway serving.
 GatewayActor = ray.remote(num_cpus=0, max_concurrency=100_000, max_restarts=3, max_task_retries=3)(Gateway)
+# Limiters live in one namespace, detached, named after the account: every run on the cluster (every
+# submitted job, each in a namespace of its own) shares an account's per-window limits.
+LIMITER_NAMESPACE = "arena-limits"
+
 # max_task_retries: a call in flight when the limiter restarts is sent again (a release of a lease the new
 # life never issued is a no-op), rather than failing the request it guards.
 LimiterActor = ray.remote(num_cpus=0, max_concurrency=100_000, max_restarts=3, max_task_retries=3)(Limiter)

@@ -126,6 +126,15 @@ class Limiter:
                 self._ended.append((self.clock(), used))
             self._changed.notify_all()
 
+    async def set_limits(self, rpm: int | None, tpm: int | None, window_s: float) -> tuple:
+        """Apply an account's limits as the latest run configured them; returns the previous ones.
+        What is already counted in the window stays counted."""
+        previous = (self.rpm, self.tpm, self.window_s)
+        async with self._changed:
+            self.rpm, self.tpm, self.window_s = rpm, tpm, window_s
+            self._changed.notify_all()
+        return previous
+
     def stats(self) -> dict:
         self._expire(self.clock())  # counts as of now, not as of the last acquire
         return {"in_flight": len(self._running), "in_window": len(self._running) + len(self._ended),

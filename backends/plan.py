@@ -8,6 +8,8 @@ run in-process.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import uuid
 from dataclasses import dataclass, field
 
@@ -20,6 +22,8 @@ from backends.litellm_models import PREFIX, ModelEntry, find_entry, read_models_
 from backends.secrets import key_fingerprint
 from backends.vllm_backend import PREFIX as VLLM_PREFIX
 from backends.vllm_backend import VLLMHandleBackend
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -72,6 +76,11 @@ def _accounts(t: Tournament, entries: dict[str, ModelEntry]) -> dict[tuple, list
     return accounts
 
 
+def _short_hash(*parts: str) -> str:
+    """Names an account (endpoint and key fingerprint) without showing either."""
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:12]
+
+
 def _limits(t: Tournament, provider: str) -> ProviderLimits:
     return t.providers.get(provider) or ProviderLimits()
 
@@ -93,7 +102,7 @@ def _prepare_litellm(t: Tournament, use_ray: bool) -> BackendPlan:
         return _prepare_local(t, entries, Ledger(*ledger_args))
     import ray
 
-    from backends.gateway import GatewayActor, GatewayClient, LimiterActor
+    from backends.gateway import LIMITER_NAMESPACE, GatewayActor, GatewayClient, LimiterActor
 
     run = f"arena-{t.name}-{uuid.uuid4().hex[:8]}"
     ledger_name = f"{run}-ledger"
@@ -104,16 +113,24 @@ def _prepare_litellm(t: Tournament, use_ray: bool) -> BackendPlan:
     def windowed(name: str, rpm, tpm, window_s) -> list[str]:
         """A shared limiter actor only where a per-window limit needs one; concurrency caps are
         split across the gateways instead (their sum never exceeds the cap), saving two actor
-        calls per request."""
+        calls per request. The actor is the account's for the whole cluster (see gateway.py):
+        a run that finds it keeps its window and sets the limits this config gives."""
         if not (rpm or tpm):
             return []
-        keep.append(LimiterActor.options(name=name).remote(rpm, tpm, None, window_s))
+        handle = LimiterActor.options(name=name, namespace=LIMITER_NAMESPACE, lifetime="detached",
+                                      get_if_exists=True).remote(rpm, tpm, None, window_s)
+        previous = ray.get(handle.set_limits.remote(rpm, tpm, window_s))
+        if previous != (rpm, tpm, window_s):
+            log.warning("%s: limits were rpm=%s tpm=%s per %s s (another run's config); now rpm=%s tpm=%s per %s s "
+                        "for every run on this account", name, *previous, rpm, tpm, window_s)
+        keep.append(handle)
         return [name]
 
-    for n, ((provider, _, _), members) in enumerate(_accounts(t, entries).items()):
+    for n, ((provider, api_base, fingerprint), members) in enumerate(_accounts(t, entries).items()):
         limits = _limits(t, provider)
-        shared = windowed(f"{run}-limiter-{n}-{provider}", limits.rpm, limits.tpm, limits.window_s)
-        models = [(entry, prov, windowed(f"{run}-limiter-{n}-{entry.litellm_model}", entry.rpm, entry.tpm,
+        account = f"arena-limiter-{provider}-{_short_hash(api_base, fingerprint)}"
+        shared = windowed(account, limits.rpm, limits.tpm, limits.window_s)
+        models = [(entry, prov, windowed(f"{account}-{entry.litellm_model}", entry.rpm, entry.tpm,
                                          limits.window_s) + shared)
                   for entry, prov in members]
         # `holder`: the name under which a gateway's leases are held in the shared limiters, so that a

@@ -126,3 +126,13 @@ async def test_a_holder_unknown_after_the_limiter_restarted_is_adopted():
     lease = await asyncio.wait_for(limiter.acquire(holder="gw-0", epoch=3), 1)
     await limiter.release(lease)
     assert await limiter.reset_holder("gw-0") == 4
+
+
+async def test_set_limits_applies_new_limits_and_keeps_what_is_counted():
+    lim = Limiter(rpm=2, window_s=60.0)
+    leases = [await lim.acquire(), await lim.acquire()]
+    assert await lim.set_limits(3, None, 60.0) == (2, None, 60.0)
+    third = await asyncio.wait_for(lim.acquire(), timeout=1)  # room for one more under the new limit
+    for lease in [*leases, third]:
+        await lim.release(lease)
+    assert lim.stats()["in_window"] == 3  # the window keeps them whatever the limits became
