@@ -23,6 +23,7 @@ from arena.results import completed_episode_ids
 from arena.results.location import ResultsDir
 from arena.results.manifest import Manifest
 from arena.results.rows import ResultsBuilder
+from arena.results.schema import TABLES
 from arena.results.writer import concat, write_parts
 from arena.schedule import EpisodeSpec, count, episodes
 from backends.plan import BackendPlan
@@ -38,14 +39,18 @@ FLUSH_SECONDS = 5.0  # ...or this long since the last write, so a crash loses li
 
 @dataclass
 class RunSummary:
-    root: Path | str  # a local folder, or the URI of one on an object store
+    results_dir: ResultsDir  # with its filesystem (and a URI's options), for reading back
     scheduled: int
     skipped: int
     played: int
     errors: int
     seconds: float
     interrupted: bool = False
-    results_dir: ResultsDir | None = None  # `root` with its filesystem (and a URI's options) for reading back
+
+    @property
+    def root(self) -> Path | str:
+        """The results folder: a local path, or the URI (without its query) of one on an object store."""
+        return self.results_dir.local_path or self.results_dir.uri
 
 
 def _shards(specs: Iterator[EpisodeSpec], size: int) -> Iterator[list[EpisodeSpec]]:
@@ -121,12 +126,24 @@ def sigterm_as_interrupt():
         signal.signal(signal.SIGTERM, previous)
 
 
-def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress: bool = True) -> RunSummary:
-    """Play every episode of `t` not already in its results folder. Ray must be initialised;
-    `plan` holds the backends prepared for the tournament's models (backends.plan.prepare)."""
-    root = ResultsDir(t.output_dir).child(t.name)
+def results_root(t: Tournament) -> ResultsDir:
+    """<output_dir>/<name>; ValueError for a URI that no pyarrow filesystem takes."""
+    return ResultsDir(t.output_dir).child(t.name)
+
+
+def has_pending_episodes(t: Tournament, root: ResultsDir) -> bool:
+    done = completed_episode_ids(root)
+    return any(spec.episode_id not in done for spec in episodes(t))
+
+
+def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress: bool = True,
+                   root: ResultsDir | None = None) -> RunSummary:
+    """Play every episode of `t` not already in its results folder (`root`, default results_root(t)).
+    Ray must be initialised; `plan` holds the backends prepared for the tournament's models
+    (backends.plan.prepare)."""
+    root = root or results_root(t)
     manifest = Manifest(root, t)
-    for table in ("moves", "seats", "episodes"):
+    for table in TABLES:
         root.child(table).remove_stale_temporaries()
     done = completed_episode_ids(root)
     scheduled = count(t)
@@ -175,7 +192,7 @@ def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress
     seconds = time.perf_counter() - start
     manifest.save("interrupted" if interrupted else "finished", skipped=skipped, played=played, errors=errors,
                   seconds=round(seconds, 3))
-    return RunSummary(root.local_path or root.uri, scheduled, skipped, played, errors, seconds, interrupted, root)
+    return RunSummary(root, scheduled, skipped, played, errors, seconds, interrupted)
 
 
 def _collect(t: Tournament, ref, shard: list[EpisodeSpec]) -> dict:

@@ -10,7 +10,7 @@ from arena.config.load import load_tournament
 from arena.config.models import HumanPlayer, LLMPlayer, PlayerSpec, Tournament
 from arena.report import print_leaderboard, standings
 from arena.results import load
-from arena.results.location import ResultsDir, is_uri
+from arena.results.location import is_uri
 from backends import registry
 from backends.plan import prepare
 from cluster import serve_app
@@ -27,20 +27,24 @@ def check_player(p: PlayerSpec, t: Tournament) -> None:
 
 
 def run_command(config: str, overrides: list[str], address: str | None, progress: bool = True) -> int:
-    from cluster.driver import run_tournament
+    from arena.config.errors import ConfigError
+    from cluster.driver import has_pending_episodes, results_root, run_tournament
     from cluster.ray_session import connect
 
     t = with_results_root(load_tournament(config, overrides, check_player))
     logging.basicConfig(level=t.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    check_output_dir(t)
+    try:
+        root = results_root(t)
+    except ValueError as e:
+        raise ConfigError(str(e)) from None
     # A finished tournament run again has nothing to play: it deploys no model (a minute on CPU).
-    vllm = serve_app.vllm_entries(t) if has_pending_episodes(t) else []
+    vllm = serve_app.vllm_entries(t) if has_pending_episodes(t, root) else []
     how = connect(address, log_level=t.log_level, num_cpus=_embedded_cpus(len(vllm)))
     print(f"ray: {how}", file=sys.stderr)
     served = start_vllm(t, vllm)
     try:
         plan = prepare(t, use_ray=True)
-        summary = run_tournament(t, plan, show_progress=progress)
+        summary = run_tournament(t, plan, show_progress=progress, root=root)
     finally:
         if served and not t.serve.keep:
             serve_app.remove(t.serve)
@@ -71,23 +75,6 @@ def with_results_root(t: Tournament) -> Tournament:
         return t
     root = root if is_uri(root) else os.path.expanduser(root)
     return t.model_copy(update={"output_dir": root.rstrip("/") + "/" + t.output_dir})
-
-
-def has_pending_episodes(t: Tournament) -> bool:
-    from arena.results import completed_episode_ids
-    from arena.schedule import episodes
-
-    done = completed_episode_ids(ResultsDir(t.output_dir).child(t.name))
-    return any(spec.episode_id not in done for spec in episodes(t))
-
-
-def check_output_dir(t: Tournament) -> None:
-    from arena.config.errors import ConfigError
-
-    try:
-        ResultsDir(t.output_dir)
-    except ValueError as e:
-        raise ConfigError(str(e)) from None
 
 
 def _embedded_cpus(vllm_models: int) -> int | None:

@@ -104,3 +104,7 @@ class ResultsDir:
 
     def __str__(self) -> str:
         return self.uri
+
+
+def as_dir(root: str | Path | ResultsDir) -> ResultsDir:
+    return root if isinstance(root, ResultsDir) else ResultsDir(root)

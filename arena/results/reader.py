@@ -10,9 +10,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from arena.results.location import ResultsDir
+from arena.results.location import ResultsDir, as_dir
 from arena.results.schema import DONE_STATUSES, STATUS_RANK, TABLES
-from arena.results.writer import as_dir
 
 
 class Results(NamedTuple):

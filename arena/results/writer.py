@@ -9,15 +9,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from arena.results.location import ResultsDir
+from arena.results.location import ResultsDir, as_dir
 from arena.results.schema import TABLES
 
 # Episodes go last: a reader that sees an episode row also sees its seats and moves.
 WRITE_ORDER = ("moves", "seats", "episodes")
-
-
-def as_dir(root: str | Path | ResultsDir) -> ResultsDir:
-    return root if isinstance(root, ResultsDir) else ResultsDir(root)
 
 
 def write_parts(root: str | Path | ResultsDir, tables: dict[str, pa.Table]) -> str | None:

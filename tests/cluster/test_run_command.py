@@ -1,4 +1,4 @@
-"""`arena run` helpers that need no Ray: what is left to play, where results go."""
+"""Helpers of `arena run` that need no Ray: what is left to play, where results go."""
 
 import asyncio
 
@@ -6,7 +6,8 @@ from arena.config import Tournament
 from arena.results.writer import write_parts
 from arena.schedule import episodes
 from arena.shard import play_shard
-from cluster.run import has_pending_episodes, with_results_root
+from cluster.driver import has_pending_episodes, results_root
+from cluster.run import with_results_root
 
 
 def test_a_finished_tournament_has_nothing_pending(tmp_path):
@@ -14,11 +15,11 @@ def test_a_finished_tournament_has_nothing_pending(tmp_path):
                                    "players": [{"type": "random"}, {"type": "random", "name": "r2"}],
                                    "episodes_per_pairing": 4})
     specs = list(episodes(t))
-    assert has_pending_episodes(t)
+    assert has_pending_episodes(t, results_root(t))
     write_parts(tmp_path / "done", asyncio.run(play_shard(t, specs[:2])))
-    assert has_pending_episodes(t)
+    assert has_pending_episodes(t, results_root(t))
     write_parts(tmp_path / "done", asyncio.run(play_shard(t, specs[2:])))
-    assert not has_pending_episodes(t)  # so a rerun deploys no vLLM model
+    assert not has_pending_episodes(t, results_root(t))  # so a rerun deploys no vLLM model
 
 
 def test_relative_output_dir_goes_under_the_results_root(monkeypatch):
