@@ -1,4 +1,15 @@
-"""Which episodes a tournament consists of: a lazy, deterministic stream of EpisodeSpecs."""
+"""Which episodes a tournament consists of: a lazy, deterministic stream of EpisodeSpecs.
+
+What decides an episode's randomness, and nothing else does:
+- chance events (cards, dice): `EpisodeSpec.seed`, from the master seed, the game with its
+  parameters, the pair of players and the repetition; both seatings of a pair share it, so the
+  luck of the deal cancels out;
+- each seat's own choices (random moves, MCTS rollouts, model sampling seeds): a seed derived from
+  the episode_id and the seat number, where the episode_id covers the master seed, the game with
+  its parameters and move limit, the players by seat with their full specs, and the repetition.
+The tournament's name, its results folder, the shard an episode lands in and the order in which
+episodes run play no part.
+"""
 
 from __future__ import annotations
 
@@ -30,10 +41,12 @@ def derive_seed(*parts: object) -> int:
 
 
 def episode_id(t: Tournament, game: GameSpec, seats: tuple[str, ...], repetition: int, specs: dict[str, str]) -> str:
-    """Identity of one episode. Beyond name, game, seats and repetition it covers the seed and
-    each seated player's full spec, so changing a temperature never passes off old results as new."""
+    """Identity of one episode: master seed, game with its parameters and move limit, the players by
+    seat with their full specs, and the repetition (the seating is the order of `seats`). Changing a
+    temperature never passes off old results as new. The tournament's name and results folder are
+    not part of it: the same config under another name plays the very same episodes."""
     seated = [specs[name] for name in seats]
-    return _digest(t.name, t.seed, game.key, t.max_moves_for(game), *seats, *seated, repetition).hex()[:24]
+    return _digest(t.seed, game.key, t.max_moves_for(game), *seats, *seated, repetition).hex()[:24]
 
 
 def count(t: Tournament) -> int:

@@ -58,3 +58,22 @@ def test_schedule_is_lazy_for_a_million_episodes():
     started = time.perf_counter()
     first = list(itertools.islice(episodes(t), 10))
     assert len(first) == 10 and time.perf_counter() - started < 1.0
+
+
+def test_name_and_output_folder_change_no_id_and_no_random_choice():
+    """One seed, one tournament: the name and the results folder decide nothing about play."""
+    import asyncio
+
+    from arena.shard import play_shard
+
+    base = rr(players=[{"type": "random"}, {"type": "random", "name": "random_b"}, {"type": "mcts", "simulations": 5}])
+    renamed = base.model_copy(update={"name": "another_name", "output_dir": "elsewhere"})
+
+    def played(t):
+        tables = asyncio.run(play_shard(t, list(episodes(t))))
+        moves = tables["moves"].select(["episode_id", "move_number", "seat", "action"]).to_pylist()
+        return tables["episodes"].select(["episode_id", "returns", "num_moves"]).to_pylist(), moves
+
+    assert played(base) == played(renamed)
+    assert [s.episode_id for s in episodes(base)] == [s.episode_id for s in episodes(renamed)]
+    assert [s.seed for s in episodes(base)] == [s.seed for s in episodes(renamed)]
