@@ -30,7 +30,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     load_dotenv()
 
-    return run_command(args.config, _overrides(args), args.address, progress=not args.no_progress)
+    return run_command(args.config, _overrides(args), args.address, progress=not args.no_progress, extend=args.extend)
 
 
 def cmd_play(args: argparse.Namespace) -> int:
@@ -41,7 +41,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     load_dotenv()
     from backends.registry import check
 
-    return play_at_terminal(args.game, args.param, args.vs, args.seat, args.config, _overrides(args),
+    return play_at_terminal(args.game, args.param, args.vs, args.side, args.config, _overrides(args),
                             prepare=lambda t: prepare(t, use_ray=False).backend_for, check_model=check)
 
 
@@ -61,7 +61,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 def cmd_submit(args: argparse.Namespace) -> int:
     from cluster.submit import submit_command
 
-    return submit_command(args.config, _overrides(args), args.address, wait=args.wait)
+    return submit_command(args.config, _overrides(args), args.address, wait=args.wait, extend=args.extend)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -96,13 +96,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_override(run)
     run.add_argument("--address", help="Ray cluster address to join; default: a reachable local cluster, else an embedded Ray")
     run.add_argument("--no-progress", action="store_true", help="no live progress bar")
+    run.add_argument("--extend", action="store_true",
+                     help="add players, games or episodes to the tournament already in its results folder "
+                          "(recorded in its manifest); without it a changed definition is refused")
     run.set_defaults(func=cmd_run)
 
     play = sub.add_parser("play", help="play a game yourself at the terminal against any player")
     play.add_argument("game", help="game name, e.g. tic_tac_toe (see 'arena games')")
     play.add_argument("--vs", default="random",
                       help="opponent: random, mcts, mcts:simulations=500, a model name, or a player name from --config")
-    play.add_argument("--seat", type=int, default=0, help="your seat (0 moves first)")
+    play.add_argument("--side", "--seat", dest="side", default=None,
+                      help="your side: a seat number, or a name where the game has them (chess and hex: white, "
+                           "black; tic_tac_toe and connect_four: x, o); default: the side that moves first "
+                           "(in chess White, which OpenSpiel numbers seat 1)")
     play.add_argument("--config", help="tournament YAML whose players --vs may name")
     play.add_argument("--param", "-p", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
                       help="game parameter, e.g. -p board_size=7")
@@ -121,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument("--address", default=None,
                         help="the cluster's dashboard, e.g. http://127.0.0.1:8265 (default: RAY_ADDRESS)")
     submit.add_argument("--wait", action="store_true", help="follow the job's logs; exit with its status")
+    submit.add_argument("--extend", action="store_true", help="passed to arena run: add players, games or episodes")
     submit.set_defaults(func=cmd_submit)
 
     serve = sub.add_parser("serve", help="manage a long-lived Serve application of a config's vllm_* models")

@@ -29,6 +29,8 @@ class EpisodeLog:
     returns: list[float] = field(default_factory=list)
     forfeit_seats: list[int] = field(default_factory=list)
     num_moves: int = 0
+    first_seat: int | None = None  # who took the first decision; None when it was simultaneous
+    final_state: str | None = None  # the position the episode ended in
     moves: list[MoveLog] = field(default_factory=list)
 
 
@@ -46,6 +48,8 @@ async def play_episode(
             log.status, log.reason = "truncated", f"max_moves={max_moves} reached"
             break
         seats = range(game.num_players) if state.is_simultaneous_node() else [state.current_player()]
+        if log.num_moves == 0:
+            log.first_seat = None if state.is_simultaneous_node() else seats[0]
         text = str(state)
         turns = [Turn(game, state, p, seat_rngs[p], log.num_moves) for p in seats]
         if len(turns) == 1:  # skip gather's task creation: it would double a random game's cost
@@ -57,7 +61,7 @@ async def play_episode(
         log.num_moves += 1
         if log.forfeit_seats:
             log.status, log.reason = "forfeit", f"seat(s) {log.forfeit_seats} gave no legal move"
-            log.returns = _forfeit_returns(game, state, log.forfeit_seats)
+            log.returns, log.final_state = _forfeit_returns(game, state, log.forfeit_seats), text
             return log
         if state.is_simultaneous_node():
             state.apply_actions([d.action for d in decisions])
@@ -65,7 +69,7 @@ async def play_episode(
             state.apply_action(decisions[0].action)
     if log.status == "running":
         log.status = "ok"
-    log.returns = list(state.returns())
+    log.returns, log.final_state = list(state.returns()), str(state)
     return log
 
 
@@ -81,8 +85,10 @@ async def _act(agent: Agent, turn: Turn, state_text: str, log: EpisodeLog) -> De
 
 def _record(log: EpisodeLog, turn: Turn, state_text: str, decision: Decision) -> None:
     for i, attempt in enumerate(decision.attempts, 1):
-        if attempt.legal and attempt.action is not None and not attempt.label:
-            attempt.label = turn.state.action_to_string(turn.player, attempt.action)
+        if attempt.legal and attempt.action is not None:
+            if not attempt.label:  # a scripted move gets the label a model would have used for it
+                attempt.label = dict(turn.game.renderer.legal_moves(turn.state, turn.player))[attempt.action]
+            attempt.spiel_action = turn.state.action_to_string(turn.player, attempt.action)
         log.moves.append(MoveLog(log.num_moves, turn.player, state_text, i, attempt))
     if decision.forfeit:
         log.forfeit_seats.append(turn.player)

@@ -17,6 +17,7 @@ from arena.config.models import GameSpec, LLMPlayer, MCTSPlayer, PlayerSpec, Ran
 from arena.episode import EpisodeLog, play_episode
 from arena.games import load_game
 from arena.games.registry import UnknownGame
+from arena.games.sides import SIDE_NAMES, first_seat, seat_for
 from arena.results.rows import outcomes
 
 
@@ -52,16 +53,19 @@ def resolve_opponent(vs: str, config: str | None, overrides: list[str]) -> Playe
                       "or a player name from --config")
 
 
-def play_at_terminal(game_name: str, params: list[str], vs: str, seat: int, config: str | None,
+def play_at_terminal(game_name: str, params: list[str], vs: str, side: str | None, config: str | None,
                      overrides: list[str], prepare: Callable[[Tournament], BackendFor],
                      check_model: Callable[[LLMPlayer, Tournament], None]) -> int:
-    """`prepare` brings up the opponent's backend (in-process) and returns its backend_for."""
+    """`side`: a seat number or a side name (white, x...); None takes the side that moves first.
+    `prepare` brings up the opponent's backend (in-process) and returns its backend_for."""
     try:
         game = load_game(game_name, parse_pairs(params, "--param"))
     except UnknownGame as e:
         raise ConfigError(f"game: {e}") from None
-    if not 0 <= seat < game.num_players:
-        raise ConfigError(f"--seat: {seat} is not a seat of {game_name} (0..{game.num_players - 1})")
+    try:
+        seat = seat_for(game, side)
+    except ValueError as e:
+        raise ConfigError(f"--side: {e}") from None
     opponent = resolve_opponent(vs, config, overrides)
     context = _context(game_name, opponent, config, overrides)
     backend_for = None
@@ -71,6 +75,10 @@ def play_at_terminal(game_name: str, params: list[str], vs: str, seat: int, conf
         except ValueError as e:
             raise ConfigError(f"--vs: {e}") from None
         backend_for = prepare(context)
+    names = SIDE_NAMES.get(game.name)
+    first = first_seat(game)
+    print(f"You play seat {seat}{f' ({names[seat].capitalize()})' if names else ''}"
+          f"{'; you move first' if first == seat else ''}.")
     seed = random.SystemRandom().randrange(2**62)
     agents = [HumanAgent() if p == seat else make_agent(opponent, game, seed + p, backend_for)
               for p in range(game.num_players)]

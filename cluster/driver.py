@@ -137,12 +137,13 @@ def has_pending_episodes(t: Tournament, root: ResultsDir) -> bool:
 
 
 def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress: bool = True,
-                   root: ResultsDir | None = None) -> RunSummary:
+                   root: ResultsDir | None = None, extend: bool = False) -> RunSummary:
     """Play every episode of `t` not already in its results folder (`root`, default results_root(t)).
     Ray must be initialised; `plan` holds the backends prepared for the tournament's models
-    (backends.plan.prepare)."""
+    (backends.plan.prepare). A folder of another definition raises ResultsMismatch before anything
+    is written, unless `extend` and the change only adds players, games or episodes."""
     root = root or results_root(t)
-    manifest = Manifest(root, t)
+    manifest = Manifest(root, t, extend)
     for table in TABLES:
         root.child(table).remove_stale_temporaries()
     done = completed_episode_ids(root)
@@ -158,7 +159,7 @@ def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress
                 yield spec
 
     cpus = cluster_cpus()
-    remaining = max(0, scheduled - len(done))
+    remaining = scheduled - sum(spec.episode_id in done for spec in episodes(t))
     shard_size = _shard_size(t, remaining, cpus)
     max_in_flight = t.max_in_flight or 2 * cpus
     manifest.save(scheduled=scheduled, shard_size=shard_size)

@@ -26,8 +26,10 @@ def check_player(p: PlayerSpec, t: Tournament) -> None:
         registry.check(p, t)
 
 
-def run_command(config: str, overrides: list[str], address: str | None, progress: bool = True) -> int:
+def run_command(config: str, overrides: list[str], address: str | None, progress: bool = True,
+                extend: bool = False) -> int:
     from arena.config.errors import ConfigError
+    from arena.results.folder import check_definition
     from cluster.driver import has_pending_episodes, results_root, run_tournament
     from cluster.ray_session import connect
 
@@ -35,6 +37,7 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
     logging.basicConfig(level=t.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         root = results_root(t)
+        check_definition(root, t, extend)  # a folder of another tournament is refused before Ray starts
     except ValueError as e:
         raise ConfigError(str(e)) from None
     # A finished tournament run again has nothing to play: it deploys no model (a minute on CPU).
@@ -44,7 +47,7 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
     served = start_vllm(t, vllm)
     try:
         plan = prepare(t, use_ray=True)
-        summary = run_tournament(t, plan, show_progress=progress, root=root)
+        summary = run_tournament(t, plan, show_progress=progress, root=root, extend=extend)
     finally:
         if served and not t.serve.keep:
             serve_app.remove(t.serve)

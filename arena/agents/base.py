@@ -32,7 +32,8 @@ class Attempt:
     """
 
     action: int | None  # parsed action id, None when nothing legal was parsed
-    label: str = ""  # label of `action` when legal
+    label: str = ""  # the renderer's label of the move (what a model sees and names)
+    spiel_action: str = ""  # OpenSpiel's action_to_string of `action` when legal (set by the episode loop)
     legal: bool = True
     prompt: str = ""
     raw_response: str = ""

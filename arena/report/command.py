@@ -13,6 +13,7 @@ from arena.report.build import write_report
 from arena.report.tables import UnknownGame, select_game, standings
 from arena.report.terminal import print_leaderboard
 from arena.results import load
+from arena.results.folder import ResultsMismatch
 from arena.results.location import is_uri, shown
 
 
@@ -27,13 +28,15 @@ def report_command(results_dir: str, game: str | None = None, out: str | None = 
         results = load(results_dir)
     except FileNotFoundError:
         raise ConfigError(f"{where}: no results folder there") from None
+    except ResultsMismatch as e:  # another format version, or definitions mixed without a record
+        raise ConfigError(str(e)) from None
     if results.episodes.empty:
         raise ConfigError(f"{where}: no episodes (expected episodes/part-*.parquet from 'arena run')")
     try:
         results = select_game(results, game)
     except UnknownGame as e:
         raise ConfigError(f"--game: {e}") from None
-    finished = results.seats["outcome"] != ""
+    finished = results.seats["outcome"].notna()
     if not finished.any():
         statuses = results.episodes["status"].value_counts().to_dict()
         summary = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))

@@ -1,19 +1,20 @@
-"""manifest.json: the resolved config (no secrets), versions, timing and counts of a results folder."""
+"""manifest.json: the tournament definition, its history, the resolved config (no secrets), versions,
+timing and counts of a results folder."""
 
 from __future__ import annotations
 
-import json
 import platform
-import re
 from datetime import datetime, timezone
 from importlib import metadata
+
 from arena.config.models import Tournament
-from arena.results.schema import SCHEMA_VERSION
+from arena.results.definition import definition, definition_id, scrub
+from arena.results.folder import MANIFEST, check_definition
 from arena.results.location import ResultsDir, is_uri, shown
+from arena.results.schema import SCHEMA_VERSION
 from arena.results.writer import write_json_atomic
 
 _PACKAGES = ("board-game-arena", "ray", "open_spiel", "pyarrow", "pandas", "pydantic", "litellm", "vllm")
-_SECRET = re.compile(r"(key|token|secret|password|authorization)", re.I)
 
 
 def _versions() -> dict[str, str]:
@@ -24,15 +25,6 @@ def _versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             pass
     return found
-
-
-def _scrub(value):
-    """Drop any config entry whose key looks like a credential, wherever it is nested."""
-    if isinstance(value, dict):
-        return {k: ("<redacted>" if _SECRET.search(k) else _scrub(v)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub(v) for v in value]
-    return value
 
 
 def _shown_output_dir(config: dict) -> dict:
@@ -46,14 +38,27 @@ def now() -> str:
 
 
 class Manifest:
-    NAME = "manifest.json"
+    """Opening one checks the folder (format version, definition; see arena.results.folder) and
+    raises ResultsMismatch before anything is written when this run must not write there."""
 
-    def __init__(self, root: ResultsDir, tournament: Tournament):
+    NAME = MANIFEST
+
+    def __init__(self, root: ResultsDir, tournament: Tournament, extend: bool = False):
         self.root = root
-        previous = json.loads(root.read_text(self.NAME) or "{}")
+        previous, changes = check_definition(root, tournament, extend)
+        previous = previous or {}
+        defined = definition(tournament)
+        self.definition_id = definition_id(defined)
+        history = list(previous.get("history", []))
+        if not history or changes:
+            history.append({"at": now(), "definition_id": self.definition_id,
+                            "changes": changes or ["created"], "extended": bool(changes)})
         self.data = {
             "schema_version": SCHEMA_VERSION,
-            "tournament": _scrub(_shown_output_dir(tournament.model_dump(mode="json"))),
+            "definition_id": self.definition_id,
+            "definition": defined,
+            "history": history,
+            "tournament": scrub(_shown_output_dir(tournament.model_dump(mode="json"))),
             "versions": _versions(),
             "first_started_at": previous.get("first_started_at", now()),
             "started_at": now(),

@@ -1,4 +1,7 @@
-"""Read a results folder back as pandas DataFrames, deduplicated on episode_id."""
+"""Read a results folder back as pandas DataFrames, deduplicated on episode_id.
+
+A folder of another format version is refused, and so is one whose episodes belong to
+tournament definitions its manifest does not record together (arena.results.folder)."""
 
 from __future__ import annotations
 
@@ -10,8 +13,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
+from arena.results.folder import ResultsMismatch, check_format, format_error, read_manifest, recorded_definitions
 from arena.results.location import ResultsDir, as_dir
-from arena.results.schema import DONE_STATUSES, STATUS_RANK, TABLES
+from arena.results.schema import DONE_STATUSES, SCHEMA_VERSION, STATUS_RANK, TABLES
 
 
 class Results(NamedTuple):
@@ -35,16 +39,40 @@ def _winning_plays(episodes: pd.DataFrame) -> pd.DataFrame:
     return ranked.drop_duplicates("episode_id", keep="last").drop(columns="_rank").reset_index(drop=True)
 
 
-def load(path: str | Path | ResultsDir, moves: bool = True) -> Results:
+def _checked_episodes(root: ResultsDir, definition: str | None) -> pd.DataFrame:
+    manifest = read_manifest(root)
+    check_format(root, manifest)
+    episodes = _read(root, "episodes").to_pandas()
+    versions = set(episodes["schema_version"].dropna().unique())
+    if versions - {SCHEMA_VERSION}:
+        raise format_error(root, ", ".join(map(str, sorted(versions - {SCHEMA_VERSION}))))
+    if definition is not None:
+        return episodes[episodes["definition_id"] == definition]
+    found = set(episodes["definition_id"])
+    if manifest is not None and found - recorded_definitions(manifest):
+        raise ResultsMismatch(f"{root}: holds episodes of tournament definitions its manifest.json does not record "
+                              f"({', '.join(sorted(map(str, found - recorded_definitions(manifest))))}); "
+                              f"pass definition=ID to load one of them")
+    if manifest is None and len(found) > 1:
+        raise ResultsMismatch(f"{root}: holds episodes of {len(found)} tournament definitions "
+                              f"({', '.join(sorted(map(str, found)))}) and no manifest.json that records them "
+                              f"together; pass definition=ID to load one of them")
+    return episodes
+
+
+def load(path: str | Path | ResultsDir, moves: bool = True, definition: str | None = None) -> Results:
     """The three tables of a results folder (a path or a URI such as s3://bucket/results/name);
-    seats and moves only of the winning play of each episode."""
+    seats and moves only of the winning play of each episode. `definition` picks the episodes of
+    one tournament definition (its definition_id) where a folder holds several."""
     root = as_dir(path)
     if not root.exists():
         raise FileNotFoundError(f"no results folder at {root}")
-    episodes = _winning_plays(_read(root, "episodes").to_pandas())
+    episodes = _winning_plays(_checked_episodes(root, definition))
+    episodes["first_seat"] = episodes["first_seat"].astype("Int8")  # nullable: simultaneous first moves
     plays = set(episodes["play_id"])
     seats = _read(root, "seats").to_pandas()
     seats = seats[seats["play_id"].isin(plays)].drop_duplicates(["play_id", "seat"]).reset_index(drop=True)
+    seats["first_mover"] = seats["first_mover"].astype("boolean")
     if moves:
         move_rows = _read(root, "moves").to_pandas()
         move_rows = move_rows[move_rows["play_id"].isin(plays)]

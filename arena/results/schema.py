@@ -1,15 +1,23 @@
-"""The on-disk format: three typed tables. Field order is the format; changing it bumps SCHEMA_VERSION."""
+"""The on-disk format: three typed tables. Field order is the format; changing it bumps SCHEMA_VERSION.
+
+Version 2 (this one): episodes carry definition_id and first_seat; seats carry tournament and
+first_mover; moves carry tournament, game, game_key and model, the state after the final move
+(state_after), the renderer's label for every player type (action_label) and OpenSpiel's own
+action string (spiel_action). Missing values are nulls, never empty strings. Version 1 folders
+are refused (arena.results.folder); read them with the release that wrote them (0.1.x).
+"""
 
 from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 EPISODES = pa.schema([
     ("episode_id", pa.string()),
     ("play_id", pa.string()),  # one play of the episode; a retried episode has several
     ("tournament", pa.string()),
+    ("definition_id", pa.string()),  # the tournament definition it was played under (manifest.json history)
     ("game", pa.string()),
     ("game_key", pa.string()),  # name plus parameters, e.g. hex(board_size=7)
     ("game_params", pa.string()),  # JSON
@@ -17,8 +25,9 @@ EPISODES = pa.schema([
     ("seed", pa.int64()),
     ("repetition", pa.int32()),
     ("seating", pa.int8()),
+    ("first_seat", pa.int8()),  # the seat that took the first decision; null when it was simultaneous
     ("status", pa.string()),  # ok | truncated | forfeit | error | skipped
-    ("reason", pa.string()),
+    ("reason", pa.string()),  # why it is not ok; null when ok
     ("returns", pa.list_(pa.float64())),
     ("num_moves", pa.int32()),
     ("started_at", pa.timestamp("ms", tz="UTC")),
@@ -29,17 +38,19 @@ EPISODES = pa.schema([
 SEATS = pa.schema([
     ("episode_id", pa.string()),
     ("play_id", pa.string()),  # one play of the episode; a retried episode has several
+    ("tournament", pa.string()),
     ("game", pa.string()),
     ("game_key", pa.string()),
     ("seat", pa.int8()),
+    ("first_mover", pa.bool_()),  # this seat took the episode's first decision; null when it was simultaneous
     ("player", pa.string()),
     ("player_type", pa.string()),
-    ("model", pa.string()),
+    ("model", pa.string()),  # null for scripted players
     ("player_spec", pa.string()),  # JSON of the full player config: enough to rebuild it
     ("opponents", pa.list_(pa.string())),
     ("status", pa.string()),
     ("return", pa.float64()),
-    ("outcome", pa.string()),  # win | draw | loss; "" when the episode errored
+    ("outcome", pa.string()),  # win | draw | loss; null when the episode did not finish
     ("decisions", pa.int32()),
     ("illegal_attempts", pa.int32()),
     ("forfeit", pa.bool_()),
@@ -53,19 +64,25 @@ SEATS = pa.schema([
 MOVES = pa.schema([
     ("episode_id", pa.string()),
     ("play_id", pa.string()),  # one play of the episode; a retried episode has several
+    ("tournament", pa.string()),
+    ("game", pa.string()),
+    ("game_key", pa.string()),
     ("move_number", pa.int32()),
     ("seat", pa.int8()),
     ("player", pa.string()),
+    ("model", pa.string()),  # null for scripted players
     ("attempt", pa.int16()),  # 1-based within one decision
-    ("state", pa.string()),  # full state text (for analysis; players saw `prompt`)
-    ("prompt", pa.string()),
+    ("state", pa.string()),  # full state text before the move (for analysis; players saw `prompt`)
+    ("state_after", pa.string()),  # the final position, on the rows of the episode's last decision; else null
+    ("prompt", pa.string()),  # null for scripted players
     ("raw_response", pa.string()),
     ("reasoning", pa.string()),
     ("parser_path", pa.string()),
     ("action", pa.int64()),  # null when nothing legal was parsed
-    ("action_label", pa.string()),
+    ("action_label", pa.string()),  # the renderer's label (what models see), for every player type
+    ("spiel_action", pa.string()),  # OpenSpiel's action_to_string of `action`; null when no legal action
     ("legal", pa.bool_()),
-    ("fallback", pa.string()),  # "random" when the arena chose the move for the player
+    ("fallback", pa.string()),  # "random" when the arena chose the move for the player; else null
     ("error", pa.string()),
     ("error_class", pa.string()),
     ("prompt_tokens", pa.int32()),

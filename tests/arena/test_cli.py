@@ -219,6 +219,37 @@ def test_run_round_robin_then_rerun_skips_everything(tmp_path):
     assert manifest["status"] == "finished" and manifest["runs"] == 2
     assert manifest["counts"]["skipped"] == expected and manifest["counts"]["played"] == 0
 
+    # A changed player under the same name is refused before Ray starts; nothing in the folder is touched.
+    before = {p: p.stat().st_mtime_ns for p in root.rglob("*")}
+    changed = write(tmp_path / "changed.yaml", ROUND_ROBIN.replace("simulations: 5", "simulations: 6"))
+    refused = arena("run", str(changed), "--no-progress", "--override", "episodes_per_pairing=4", "seed=0",
+                    "--override", "name=cli_rr", f"output_dir={out}", cwd=tmp_path, timeout=FAST_S)
+    line = one_error_line(refused)
+    assert "another definition of tournament 'cli_rr'" in line and "players: added mcts_6" in line
+    assert "new name" in line and "--extend" in line
+    assert {p: p.stat().st_mtime_ns for p in root.rglob("*")} == before
+
+    # Adding a player on purpose: --extend plays only the new pairings and records the change.
+    added = write(tmp_path / "added.yaml", ROUND_ROBIN.replace("      - type: random\n",
+                                                               "      - type: random\n      - type: random\n"
+                                                               "        name: random_2\n"))
+    extended = arena("run", str(added), "--no-progress", "--extend", "--override", "episodes_per_pairing=4",
+                     "seed=0", "--override", "name=cli_rr", f"output_dir={out}", cwd=tmp_path)
+    assert extended.returncode == 0, extended.stderr
+    assert "played 8 episodes" in extended.stderr and f"skipped {expected}" in extended.stderr
+    history = json.loads((root / "manifest.json").read_text())["history"]
+    assert [h["changes"] for h in history] == [["created"], ["players: added random_2"]]
+    assert len(load(root).episodes) == 3 * expected
+
+    # One seed, one tournament: the same definition under another name and folder plays the same games.
+    elsewhere = arena("run", str(config), "--no-progress", "--override", "episodes_per_pairing=4", "seed=0",
+                      "--override", "name=cli_rr_copy", f"output_dir={tmp_path / 'other'}", cwd=tmp_path)
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    copy = load(tmp_path / "other" / "cli_rr_copy").moves.sort_values(["episode_id", "move_number"])
+    original = load(root).moves
+    original = original[original.episode_id.isin(copy.episode_id)].sort_values(["episode_id", "move_number"])
+    assert list(copy.action) == list(original.action) and len(copy) > 0
+
 
 # ---------------------------------------------------------------- Ctrl-C, then resume
 
@@ -318,6 +349,24 @@ def test_play_piped_game_rejects_bad_entries_and_finishes(tmp_path):
     last = proc.stdout.strip().splitlines()[-1]
     assert any(f"You {verb}." in last for verb in ("won", "lost", "drew")), last
     assert "Input closed" not in proc.stdout
+
+
+@pytest.mark.parametrize("side, seat, moves_first", [
+    (None, 1, True), ("white", 1, True), ("White", 1, True), ("black", 0, False), ("0", 0, False)])
+def test_play_chess_side_by_name_and_by_default_the_side_that_moves_first(tmp_path, side, seat, moves_first):
+    args = ["play", "chess", "--vs", "random"] + (["--side", side] if side else [])
+    proc = arena(*args, cwd=tmp_path, timeout=60, stdin="")  # input closes at once: the person forfeits
+    assert proc.returncode == 0, proc.stderr
+    colour = "White" if seat == 1 else "Black"
+    assert f"You play seat {seat} ({colour}){'; you move first' if moves_first else ''}." in proc.stdout
+
+
+def test_play_help_names_the_sides_and_a_bad_side_is_one_line(tmp_path):
+    helped = arena("play", "--help", cwd=tmp_path, timeout=FAST_S)
+    assert "the side that moves first" in " ".join(helped.stdout.split())
+    assert "0 moves first" not in helped.stdout
+    line = one_error_line(arena("play", "chess", "--side", "red", cwd=tmp_path, timeout=FAST_S))
+    assert "'red' is not a side of chess; choose one of 0 (black), 1 (white)" in line
 
 
 def test_play_vs_mcts_with_options(tmp_path):

@@ -32,16 +32,16 @@ def test_round_robin_writes_every_episode_once(ray_local, tmp_path):
     llm = r.moves[r.moves.player == "simulated_fast"]
     assert (~llm.legal).sum() == board.loc["simulated_fast", "illegal_attempts"] > 0
     assert (llm.fallback == "random").sum() == board.loc["simulated_fast", "random_fallbacks"]
-    asked = llm[llm.fallback == ""]
-    assert asked.prompt.str.len().min() > 0 and (asked.error_class == "").all()
-    assert (llm[llm.fallback == "random"].prompt == "").all()
+    asked = llm[llm.fallback.isna()]
+    assert asked.prompt.str.len().min() > 0 and asked.error_class.isna().all()
+    assert llm[llm.fallback == "random"].prompt.isna().all()
 
 
 def test_rerun_plays_only_missing_episodes(ray_local, tmp_path):
     first = run_tournament(tournament(tmp_path, episodes_per_pairing=2), show_progress=False)
     again = run_tournament(tournament(tmp_path, episodes_per_pairing=2), show_progress=False)
     assert (again.played, again.skipped) == (0, first.played)
-    bigger = run_tournament(tournament(tmp_path, episodes_per_pairing=4), show_progress=False)
+    bigger = run_tournament(tournament(tmp_path, episodes_per_pairing=4), show_progress=False, extend=True)
     assert (bigger.played, bigger.skipped) == (first.played, first.played)
     r = load(first.root)
     assert len(r.episodes) == 2 * first.played == r.episodes.episode_id.nunique()

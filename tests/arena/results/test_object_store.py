@@ -35,9 +35,10 @@ def test_parts_and_manifest_round_trip_through_s3(bucket):
     assert str(root) == "s3://arena-results/results/round-trip"  # endpoint query kept out of what is shown
     assert not root.exists() and completed_episode_ids(root) == set()
     specs = list(episodes(T))
+    manifest = Manifest(root, T)  # opened (and the folder checked) before anything is written, as the driver does
     write_parts(root, asyncio.run(play_shard(T, specs[:4])))
     write_parts(root, asyncio.run(play_shard(T, specs[4:])))
-    Manifest(root, T).save("finished", played=len(specs))
+    manifest.save("finished", played=len(specs))
     assert completed_episode_ids(root) == {s.episode_id for s in specs}
     r = load(f"{bucket.split('?')[0]}/round-trip?{bucket.split('?')[1]}")
     assert len(r.episodes) == len(specs) and len(r.seats) == 2 * len(specs) and len(r.moves) > 0

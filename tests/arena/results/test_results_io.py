@@ -31,7 +31,7 @@ def test_outcomes():
     assert outcomes("ok", [1.0, -1.0], [], 2) == ["win", "loss"]
     assert outcomes("ok", [0.0, 0.0], [], 2) == ["draw", "draw"]
     assert outcomes("forfeit", [1.0, -1.0], [1], 2) == ["win", "loss"]
-    assert outcomes("error", [], [], 2) == ["", ""]
+    assert outcomes("error", [], [], 2) == [None, None]  # did not finish: null, not ""
     assert outcomes("ok", [3.0, 3.0, 1.0], [], 3) == ["draw", "draw", "loss"]
 
 
