@@ -87,7 +87,7 @@ def _record(log: EpisodeLog, turn: Turn, state_text: str, decision: Decision) ->
     for i, attempt in enumerate(decision.attempts, 1):
         if attempt.legal and attempt.action is not None:
             if not attempt.label:  # a scripted move gets the label a model would have used for it
-                attempt.label = dict(turn.game.renderer.legal_moves(turn.state, turn.player))[attempt.action]
+                attempt.label = turn.game.renderer.label(turn.state, turn.player, attempt.action)
             attempt.spiel_action = turn.state.action_to_string(turn.player, attempt.action)
         log.moves.append(MoveLog(log.num_moves, turn.player, state_text, i, attempt))
     if decision.forfeit:

@@ -1,33 +1,80 @@
-"""Find the move a model's free-text answer names. Pure functions, no game knowledge.
+"""Find the move a model's answer names. Pure functions, no game knowledge.
 
-The parser only extracts text; the agent then validates it with
-`renderer.parse(state, player, label)` against the legal moves. Rules, tried in
-order on the answer after removing reasoning-model `<think>...</think>` blocks (an
-unclosed `<think>` runs to the end: a model cut off mid-thought concluded nothing):
+The one principle: a model is credited only with the move it chose, which is its JSON
+"action" or, in free text, the move it names last; never a move it merely mentioned,
+considered or rejected. When the answer does not make its choice clear, nothing is
+credited and the error says why, worded for the re-prompt.
+
+The parser only extracts text; the agent then judges it with
+`renderer.parse(state, player, label)`. Free text is searched among *every* move that
+exists in the game at that point, legal or not (the renderer's `MoveVocabulary`: all nine
+tic-tac-toe cells, every chess move token...), so an answer whose last-named move is
+illegal becomes an illegal attempt naming that move; it is never credited with an
+earlier, legal move. A plain list of names may be passed instead of a vocabulary.
+
+Rules, tried in order on the answer after removing reasoning-model `<think>...</think>`
+blocks (an unclosed `<think>` runs to the end: a model cut off mid-thought concluded
+nothing):
 
 1. `json`          the whole answer is a JSON object with an "action" field;
    `json_fenced`   the same inside one ```json fenced block```.
-2. `json_embedded` the first `{...}` in the text that decodes to an object with an
-                   "action" field (nested braces and braces inside strings are fine).
-3. `label_exact`   the whole answer, without surrounding quotes, backticks and a
-                   trailing period, equals a legal label (case-insensitive).
-4. `label_last`    the legal label occurring last in the text as a whole word
-                   (moves at the end of reasoning are its conclusion). A label that is
-                   only part of a longer matched label ('Bet' in 'Bet all') does not
-                   count; if two labels still overlap at the last place, the answer is
-                   ambiguous and unparsable.
+2. `json_embedded` the *last* `{...}` in the text that decodes to an object with an
+                   "action" field (an example of the format, or a first draft, comes
+                   before the final answer). An "action" inside an object that has one
+                   itself belongs to that object; nested braces and braces inside strings
+                   are fine. Prose around the object is not read: the JSON is the answer
+                   the prompt asks for.
+3. `label_exact`   the whole answer, without surrounding quotes, backticks, bold and a
+                   trailing period, is a move name or a move-shaped token (legal or not;
+                   case-insensitive). One-letter names ('c' for cooperate) count here only.
+4. `label_last`    the move named last in the text, as a whole word (moves at the end of
+                   reasoning are its conclusion), under these conditions, each of which
+                   otherwise makes the answer `unparsable`:
+                   - overlap: a name that is only part of a longer name found at the same
+                     place ('Bet' in 'Bet all') is no mention of its own; two different
+                     names still overlapping at the last place are ambiguous (AMBIGUOUS);
+                   - list: the last move must not end a list of different moves, i.e. be
+                     separated from the one before it only by commas, semicolons, slashes,
+                     dashes, brackets, quotes, 'or', 'and', 'then', 'vs' ('a1, b2 or c3';
+                     'the a1-c3 diagonal'; a quoted list of legal moves) (AMBIGUOUS);
+                   - clear choice: the last move must not be ruled out ('not b2', "won't
+                     play b2", 'never', 'avoid'), compared or replaced ('better than b2',
+                     'rather than', 'instead of', 'over', 'vs', 'except', 'without'),
+                     later or conditional ('then b2', 'next', 'followed by', 'after',
+                     'if they play b2', 'unless', 'when'), what the chosen move does to
+                     another ('blocks c3', 'attacks', 'controls', 'threatens', 'against'),
+                     inside a reason or relative clause that has not ended ('b2 because a1
+                     is weak', 'since', 'which', 'while', 'although'), or asked about
+                     ('what about b2?', 'e4?') (UNCLEAR). Such an answer is not read as
+                     choosing an earlier move either: nothing is credited;
+                   - weak names: a token the vocabulary marks weak (chess: a bare square,
+                     which is a pawn move but often just a square, as in 'Nf3 controls
+                     e5') is taken only when the answer names no other kind of move
+                     (UNCLEAR);
+                   - one-letter names are not mentions in running text ('option c', 'p =
+                     0.5' are too often something else).
+                   The label returned is the vocabulary's spelling when the text matches
+                   exactly one name case-insensitively, else the text as written (chess:
+                   'bxc3' and 'Bxc3' differ; the renderer decides, or rejects).
 5. `unparsable`    none of the above; `error` says why, for the re-prompt.
 
 Once steps 1-2 find an object with "action", that object decides: an unusable value
 (null, empty, a list...) is an error, and labels mentioned in its "reasoning" are never
 scanned, so a model is not credited with a move it only discussed.
 
-An integer "action" is returned as label text (`str(n)`) with `action_id=n`: the agent
-accepts it as a label first, and as an action id only when the text is not a legal
-label and `n` is a legal action id. So `{"action": 3}` in a game whose labels are
-"1".."9" means the move labelled "3", never action id 3. JSON strings are labels only.
+An integer "action" is returned as label text (`str(n)`) with `action_id=n`. The agent
+judges it as that label whenever the game has a move named so, legal or not (connect
+four's column "3" stays column 3 even when full, never action id 3); only an integer that
+names no move at all is tried as a legal action id (parser path `<path>_action_id`).
+JSON strings are labels only.
 
 Curly quotes (“action”: “Bet”) are straightened when the answer is not valid JSON as is.
+Limits: free text is read by its words, not its meaning. The markers above err towards
+"unclear" (a re-prompt costs one call; a wrong credit corrupts the results), so some clear
+answers are refused ('I block with b2'). Others still slip through: a move named last as
+the opponent's expected reply in a sentence of its own ('I play a1. O will answer c3.')
+is taken as the answer, and move names that are ordinary words ('a safe bet') count
+wherever they stand as words. The prompt asks for JSON, which has none of these problems.
 """
 
 from __future__ import annotations
@@ -35,16 +82,48 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from functools import lru_cache
+from typing import NamedTuple, Sequence
+
+from arena.games.base import MoveVocabulary
 
 NO_ACTION = 'Could not find a JSON object with an "action" field in your answer.'
 EMPTY = "Your answer was empty."
 AMBIGUOUS = 'Your answer names several moves at its end and has no JSON object with an "action" field.'
+UNCLEAR = (
+    "It is unclear which move your answer chooses: the last move it names is ruled out, compared, "
+    'conditional, questioned or may not be a move at all, and it has no JSON object with an "action" field.'
+)
 
 _THINK = re.compile(r"<think>.*?(</think>|\Z)", re.DOTALL | re.IGNORECASE)
 _FENCED = re.compile(r"\A```(?:json)?\s*(.*?)\s*```\Z", re.DOTALL | re.IGNORECASE)
 _CURLY = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 _STRIP = " \t\r\n`'\"“”‘’.*"
+_WORD = re.compile(r"\w")
+
+_OPEN = r"[\"'`*(\[“‘]*"  # quotes, bold, brackets between a marker and the move
+# Words that may stand between a negation or condition and the move ("not to play b2"),
+# but not words that turn the sentence around ("not a1 but b2").
+_GAP = r"(?:\s+(?!(?:but|so|yet|however|instead|rather|though|although)\b)\w+){0,2}"
+_RELATION = (
+    "block|blocks|blocking|threaten|threatens|threatening|attack|attacks|attacking|control|controls|"
+    "controlling|defend|defends|defending|protect|protects|protecting|cover|covers|covering|prevent|"
+    "prevents|preventing|guard|guards|guarding|target|targets|targeting|eye|eyes|eyeing|against"
+)
+_UNCLEAR_BEFORE = re.compile(
+    # ruled out, conditional, or what the chosen move does to another: a word or two may follow
+    rf"(?:\b(?:not|never|cannot|avoid|avoiding|avoids|if|unless|when|whether|{_RELATION})|n['’]t)"
+    rf"{_GAP}\s+{_OPEN}\Z"
+    # compared, replaced or later: right before the move
+    rf"|\b(?:than|instead\s+of|rather\s+than|over|versus|vs\.?|except|without|then|next|followed\s+by|after)"
+    rf"\s+{_OPEN}\Z"
+    # inside a reason or relative clause that has not ended yet ('b2 because a1 is weak')
+    r"|\b(?:because|since|whereas|although|though|while|which|so\s+that|in\s+order\s+to)\b[^.!?;:,\n]*\Z",
+    re.IGNORECASE,
+)
+_SEP = r"[\s,;/|&+\-–—\"'`*()\[\]{}“”‘’]*"
+_LIST_GAP = re.compile(rf"{_SEP}(?:(?:or|and|then|vs\.?|versus){_SEP})*", re.IGNORECASE)
+_SENTENCE_REST = re.compile(r"[^.!?\n]*")
 
 
 @dataclass(frozen=True)
@@ -56,6 +135,17 @@ class ParsedAnswer:
     reasoning: str = ""  # the JSON "reasoning" field, else the <think> text
     action_id: int | None = None  # set only when "action" was a JSON integer
     error: str = ""  # why nothing was parsed, worded for the model
+
+
+class _Mention(NamedTuple):
+    start: int
+    end: int
+    written: str  # the answer's own spelling
+    weak: bool  # the vocabulary's weak pattern matches it in full
+
+    @property
+    def key(self) -> str:
+        return " ".join(self.written.split()).casefold()
 
 
 def strip_thinking(text: str) -> tuple[str, str]:
@@ -71,8 +161,10 @@ def strip_thinking(text: str) -> tuple[str, str]:
     return answer.strip(), thinking.strip()
 
 
-def parse_answer(text: str, labels: Sequence[str]) -> ParsedAnswer:
-    """Apply the rules of the module docstring to `text`, given the legal labels."""
+def parse_answer(text: str, moves: Sequence[str] | MoveVocabulary) -> ParsedAnswer:
+    """Apply the rules of the module docstring to `text`, given every move of the game
+    (a vocabulary, or a list of names; legal or not)."""
+    vocabulary = moves if isinstance(moves, MoveVocabulary) else MoveVocabulary(names=tuple(moves))
     answer, thinking = strip_thinking(text or "")
     if not answer:
         return ParsedAnswer(None, "unparsable", thinking, error=EMPTY)
@@ -82,13 +174,13 @@ def parse_answer(text: str, labels: Sequence[str]) -> ParsedAnswer:
     if found is not None:
         obj, path = found
         return _from_object(obj, path, thinking)
-    exact = _exact_label(answer, labels)
+    exact = _exact_label(answer, vocabulary)
     if exact is not None:
         return ParsedAnswer(exact, "label_exact", thinking)
-    last, ambiguous = _last_label(answer, labels)
-    if last is not None:
-        return ParsedAnswer(last, "label_last", thinking)
-    return ParsedAnswer(None, "unparsable", thinking, error=AMBIGUOUS if ambiguous else NO_ACTION)
+    label, error = _last_label(answer, vocabulary)
+    if label is not None:
+        return ParsedAnswer(label, "label_last", thinking)
+    return ParsedAnswer(None, "unparsable", thinking, error=error)
 
 
 def _find_json(text: str) -> tuple[dict, str] | None:
@@ -104,14 +196,17 @@ def _find_json(text: str) -> tuple[dict, str] | None:
         if isinstance(obj, dict) and "action" in obj:
             return obj, path
     decoder = json.JSONDecoder()
+    last, inside_until = None, 0
     for start in (i for i, ch in enumerate(text) if ch == "{"):
+        if start < inside_until:  # within an object already taken: its "action" decides
+            continue
         try:
-            obj, _ = decoder.raw_decode(text, start)
+            obj, end = decoder.raw_decode(text, start)
         except ValueError:
             continue
         if isinstance(obj, dict) and "action" in obj:
-            return obj, "json_embedded"
-    return None
+            last, inside_until = obj, end
+    return (last, "json_embedded") if last is not None else None
 
 
 def _from_object(obj: dict, path: str, thinking: str) -> ParsedAnswer:
@@ -127,32 +222,88 @@ def _from_object(obj: dict, path: str, thinking: str) -> ParsedAnswer:
     return ParsedAnswer(None, "unparsable", reasoning, error=error)
 
 
-def _exact_label(answer: str, labels: Sequence[str]) -> str | None:
-    wanted = answer.strip(_STRIP).casefold()
-    for label in labels:
-        if label.strip().casefold() == wanted:
-            return label
+def _resolve(written: str, names: Sequence[str]) -> str:
+    """The vocabulary's spelling of `written` when that is unique, else `written` itself."""
+    wanted = " ".join(written.split())
+    if wanted in names:
+        return wanted
+    folded = wanted.casefold()
+    hits = {n for n in names if " ".join(n.split()).casefold() == folded}
+    return hits.pop() if len(hits) == 1 else wanted
+
+
+def _exact_label(answer: str, vocabulary: MoveVocabulary) -> str | None:
+    wanted = " ".join(answer.strip(_STRIP).split())
+    if not wanted:
+        return None
+    folded = wanted.casefold()
+    if any(" ".join(n.split()).casefold() == folded for n in vocabulary.names):
+        return _resolve(wanted, vocabulary.names)
+    if vocabulary.pattern is not None and vocabulary.pattern.fullmatch(wanted):
+        return _resolve(wanted, vocabulary.names)
     return None
 
 
-def _last_label(text: str, labels: Sequence[str]) -> tuple[str | None, bool]:
-    """(label occurring last as a whole word, whether the last place was ambiguous)."""
-    low = text.casefold()
-    spans: list[tuple[int, int, str]] = []
-    for label in labels:
-        needle = label.strip().casefold()
-        if not needle:
-            continue
-        # Lookarounds instead of \b: labels such as "x(0,0)" end in a non-word character.
-        for m in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", low):
-            spans.append((m.start(), m.end(), label))
-    # A label inside a longer matched label ('Bet' in 'Bet all') is not a mention of its own.
-    def inside_longer(s: tuple[int, int, str]) -> bool:
-        return any(o[0] <= s[0] and s[1] <= o[1] and o[1] - o[0] > s[1] - s[0] for o in spans)
+@lru_cache(maxsize=64)
+def _bounded(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """`pattern` as a whole word: no word character right before or after it."""
+    return re.compile(rf"(?<!\w)(?:{pattern.pattern})(?!\w)", pattern.flags)
 
-    spans = [s for s in spans if not inside_longer(s)]
-    if not spans:
-        return None, False
-    last = max(spans, key=lambda s: (s[1], s[0]))
-    rivals = [s for s in spans if s[2] != last[2] and s[1] > last[0]]
-    return (None, True) if rivals else (last[2], False)
+
+def _mentions(text: str, vocabulary: MoveVocabulary) -> list[_Mention]:
+    """Every whole-word mention of a move, minus those inside a longer mention."""
+    # Casefold character by character to keep a map back to the original text.
+    folded = [ch.casefold() for ch in text]
+    low = "".join(folded)
+    origin = [i for i, f in enumerate(folded) for _ in f]
+    word = [bool(_WORD.match(ch)) for ch in low]
+    spans: dict[tuple[int, int], None] = {}
+    seen: set[str] = set()
+    for name in vocabulary.names:
+        needle = name.strip().casefold()
+        if not needle or needle in seen or (len(needle) == 1 and needle.isalpha()):
+            continue
+        seen.add(needle)
+        at = low.find(needle)
+        while at != -1:
+            end = at + len(needle)
+            # Boundaries as the regex lookarounds (?<!\w) and (?!\w): labels such as
+            # "x(0,0)" end in a non-word character.
+            if (at == 0 or not word[at - 1]) and (end == len(low) or not word[end]):
+                spans[(origin[at], origin[end - 1] + 1)] = None
+            at = low.find(needle, at + 1)
+    if vocabulary.pattern is not None:
+        for m in _bounded(vocabulary.pattern).finditer(text):
+            spans[(m.start(), m.end())] = None
+    found = list(spans)
+    # A name inside a longer matched name ('Bet' in 'Bet all') is not a mention of its own.
+    found = [s for s in found if not any(o[0] <= s[0] and s[1] <= o[1] and o != s for o in found)]
+    weak = vocabulary.weak
+    return [_Mention(a, b, text[a:b], bool(weak and weak.fullmatch(text[a:b]))) for a, b in found]
+
+
+def _last_label(text: str, vocabulary: MoveVocabulary) -> tuple[str | None, str]:
+    """(the move named last, "") or (None, why the answer names no clear move)."""
+    mentions = _mentions(text, vocabulary)
+    if not mentions:
+        return None, NO_ACTION
+    last = max(mentions, key=lambda m: (m.end, m.start))
+    if any(m.key != last.key and m.end > last.start for m in mentions if m is not last):
+        return None, AMBIGUOUS  # two different names overlap at the last place
+    before = [m for m in mentions if m.end <= last.start]
+    previous = max(before, key=lambda m: m.end) if before else None
+    if previous is not None and previous.key != last.key and _LIST_GAP.fullmatch(text[previous.end:last.start]):
+        return None, AMBIGUOUS
+    if _UNCLEAR_BEFORE.search(text, max(0, last.start - 200), last.start) or _questioned(text, last):
+        return None, UNCLEAR
+    if last.weak and any(not m.weak for m in mentions):
+        return None, UNCLEAR
+    return _resolve(last.written, vocabulary.names), ""
+
+
+def _questioned(text: str, mention: _Mention) -> bool:
+    """Whether the sentence holding `mention` is a question ('what about b2?', 'e4?')."""
+    if mention.written.endswith("?"):
+        return True
+    rest = _SENTENCE_REST.match(text, mention.end)
+    return rest is not None and text[rest.end():rest.end() + 1] == "?"

@@ -6,6 +6,14 @@ re-prompt naming the specific error. After the last bad one the `on_illegal`
 policy applies: 'forfeit' returns no action, 'random' adds one more Attempt with
 `fallback='random'` so a move the arena chose is never credited to the model.
 
+The model is credited only with the move it chose (see answer_parser): the answer is
+read against every move of the game at this point, legal or not (the renderer's
+vocabulary), and the move found is then judged by the renderer. A move that exists but
+is not legal now (an occupied cell, a full column, 'check' while facing a bet) makes an
+illegal attempt: `legal=False`, `label` = the move as the model named it, `error` =
+'"<label>" is not a legal move.', re-prompted like any bad answer. It is never replaced
+by another move the answer mentions.
+
 Backend errors, classified once by the backend:
 - FATAL (bad key, unknown model): raise ModelUnavailable; the episode is an error.
 - RATE_LIMITED / TRANSIENT: the backend already retried; raise BackendGaveUp, the
@@ -25,6 +33,7 @@ from arena.agents.base import Attempt, Decision, Turn
 from arena.agents.prompts import Messages, build_messages, illegal_move_error, reprompt, templates
 from arena.chat import ChatBackend, ChatRequest, ChatResult, ErrorClass, ModelSkipped, ModelUnavailable, Sampling
 from arena.config.models import LLMPlayer
+from arena.games.base import MoveVocabulary, move_vocabulary
 
 _GIVE_UP = (ErrorClass.RATE_LIMITED, ErrorClass.TRANSIENT)
 
@@ -50,6 +59,7 @@ class LLMAgent:
     async def act(self, turn: Turn) -> Decision:
         legal = turn.game.renderer.legal_moves(turn.state, turn.player)
         labels = [label for _, label in legal]
+        vocabulary = move_vocabulary(turn.game.renderer, turn.state, turn.player)
         version = self.spec.prompt_version
         messages = build_messages(turn.game, turn.state, turn.player, labels, version)
         # Drawn from the seat's rng so a rerun of the episode sends the same seeds.
@@ -68,7 +78,7 @@ class LLMAgent:
                 constrain=self.spec.constrain_moves,
             )
             result = await self.backend.chat(request)
-            attempt = self._judge(turn, legal, messages, result)
+            attempt = self._judge(turn, legal, vocabulary, messages, result)
             attempts.append(attempt)
             if result.error_class is ErrorClass.FATAL:
                 exc = ModelUnavailable(result.error or "model unavailable")
@@ -88,7 +98,14 @@ class LLMAgent:
                 messages = reprompt(messages, answer, attempt.error, labels, version)
         return self._give_up(turn, legal, attempts)
 
-    def _judge(self, turn: Turn, legal: list[tuple[int, str]], messages: Messages, result: ChatResult) -> Attempt:
+    def _judge(
+        self,
+        turn: Turn,
+        legal: list[tuple[int, str]],
+        vocabulary: MoveVocabulary,
+        messages: Messages,
+        result: ChatResult,
+    ) -> Attempt:
         """The Attempt row for one model call: what was asked, answered, parsed and why rejected."""
         attempt = Attempt(
             action=None,
@@ -104,17 +121,19 @@ class LLMAgent:
         if not result.ok:
             attempt.error = result.error or f"backend error ({result.error_class.value})"
             return attempt
-        parsed = parse_answer(result.text, [label for _, label in legal])
+        parsed = parse_answer(result.text, vocabulary)
         attempt.parser_path, attempt.reasoning = parsed.path, parsed.reasoning
         if parsed.label is None:
             attempt.error = parsed.error
             return attempt
         ids = dict(legal)
         action = turn.game.renderer.parse(turn.state, turn.player, parsed.label)
-        if action is None and parsed.action_id in ids:
-            # An integer that is no legal label but a legal action id: take it as the id.
+        if action is None and parsed.action_id in ids and not vocabulary.recognises(parsed.label):
+            # An integer that names no move of the game, legal or not, but is a legal action
+            # id: take it as the id. One that names a move (column "3", full) is that move.
             action, attempt.parser_path = parsed.action_id, f"{parsed.path}_action_id"
         if action is None or action not in ids:
+            attempt.label = parsed.label  # the move the model named; `legal` says it was refused
             attempt.error = illegal_move_error(parsed.label, self.spec.prompt_version)
             return attempt
         attempt.action, attempt.label, attempt.legal = action, ids[action], True

@@ -2,16 +2,41 @@
 
 OpenSpiel's chess makes player 0 Black and player 1 White, and its action strings are SAN.
 UCI comes from `pyspiel.chess.action_to_move(...).to_lan()`.
+
+The moves that exist, for finding the one an answer names last, are too many to list
+(every from-to pair, every SAN spelling), so `MOVE_TOKEN` recognises every well-formed
+move token instead, legal or not: UCI and long algebraic (e2e4, e2-e4, Ng1-f3, e7e8q),
+SAN (Nf3, Nbd7, R1e2, exd5, e8=Q, Qh5+, O-O-O, 0-0), with check marks and annotations.
+A bare square (e4) is a pawn move in SAN but just as often only a square, so it is
+marked weak (`SQUARE_TOKEN`).
 """
 
 from __future__ import annotations
 
+import re
+
 import pyspiel
 
+from arena.games.base import MoveVocabulary
 from arena.games.labels import LabelledRenderer, Move, clean, result_line
 
 COLOURS = ("Black", "White")  # indexed by OpenSpiel player id
 RECENT_PLIES = 20
+
+_SQ = "[a-h][1-8]"
+_PROMO = "(?:=?[qrbn])?"
+MOVE_TOKEN = re.compile(
+    "(?:"
+    "o-o-o|o-o|0-0-0|0-0"  # castling
+    f"|[kqrbnp]?{_SQ}[-x:]?{_SQ}{_PROMO}"  # UCI and long algebraic
+    f"|[kqrbn][a-h]?[1-8]?x?{_SQ}"  # SAN piece moves, with disambiguation and capture
+    f"|[a-h]x{_SQ}{_PROMO}"  # SAN pawn captures
+    f"|{_SQ}{_PROMO}"  # SAN pawn pushes (and plain squares)
+    ")[+#]?[!?]*",
+    re.IGNORECASE,
+)
+SQUARE_TOKEN = re.compile(_SQ, re.IGNORECASE)
+_LONG = re.compile(f"([KQRBNP]?)({_SQ})[-x:]?({_SQ})(?:=?([QRBNqrbn]))?")
 
 
 def draw(fen: str) -> str:
@@ -107,4 +132,26 @@ class ChessRenderer(LabelledRenderer):
         if found is None:  # models often get the check mark or an annotation wrong
             bare = clean(text).rstrip("+#!?")
             found = super().parse(state, player, bare) if bare else None
+            if found is None and bare:
+                found = self._long_algebraic(state, player, bare)
         return found
+
+    def vocabulary(self, state: pyspiel.State, player: int) -> MoveVocabulary:
+        names = [name for m in self.moves(state, player) for name in (m.label, *m.aliases)]
+        return MoveVocabulary(names=tuple(dict.fromkeys(names)), pattern=MOVE_TOKEN, weak=SQUARE_TOKEN)
+
+    def _long_algebraic(self, state: pyspiel.State, player: int, text: str) -> int | None:
+        """Ng1-f3, Ng1f3, e2xe4, e7-e8=Q: the UCI move, when the named piece stands on the
+        from-square (a piece letter is upper case, as in SAN)."""
+        m = _LONG.fullmatch(text)
+        if m is None:
+            return None
+        piece, start, end, promo = m.groups()
+        if piece:
+            board = {}
+            for i, rank in enumerate(str(state).split()[0].split("/")):
+                row = "".join("." * int(c) if c.isdigit() else c for c in rank)
+                board.update({f"{'abcdefgh'[f]}{8 - i}": p for f, p in enumerate(row)})
+            if board.get(start, ".").upper() != piece:
+                return None
+        return super().parse(state, player, f"{start}{end}{(promo or '').lower()}")

@@ -48,5 +48,5 @@ class ConnectFourRenderer(LabelledRenderer):
             ]
         )
 
-    def moves(self, state: pyspiel.State, player: int) -> list[Move]:
-        return [Move(a, str(a + 1)) for a in state.legal_actions(player)]
+    def move(self, state: pyspiel.State, player: int, action: int) -> Move:
+        return Move(action, str(action + 1))

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import pyspiel
 
+from arena.games.base import MoveVocabulary
+
+# Above this many distinct actions, naming them all for every decision costs more than it
+# is worth (no registered game comes near: dou_dizhu has about 26,000).
+MAX_NAMED_ACTIONS = 100_000
+
 
 def _player_view(state: pyspiel.State, player: int) -> str:
     game_type = state.get_game().get_type()
@@ -37,6 +43,31 @@ class GenericRenderer:
         if len(set(labels)) != len(labels):  # some games reuse labels: make them unique
             moves = [(a, f"{label} [{a}]") for a, label in moves]
         return moves
+
+    def label(self, state: pyspiel.State, player: int, action: int) -> str:
+        return dict(self.legal_moves(state, player))[action]
+
+    def vocabulary(self, state: pyspiel.State, player: int) -> MoveVocabulary:
+        """OpenSpiel's label of every distinct action, legal or not, plus the legal labels.
+
+        `action_to_string` of an action that is not legal here is best effort: some games
+        raise (gin_rummy and tarok outside the phase an action belongs to, shogi for moves
+        from an empty square), some print odd text for it (chess variants: 'R`7=R'). An
+        action whose label raises is left out, and odd labels are harmless: nobody writes
+        them. Where nothing else can be named (every call raises, or the game has more than
+        MAX_NAMED_ACTIONS actions) the vocabulary is the legal labels alone, and an illegal
+        move named last in free text is then not recognised as a move at all."""
+        names = dict.fromkeys(label for _, label in self.legal_moves(state, player))
+        count = state.get_game().num_distinct_actions()
+        if count <= MAX_NAMED_ACTIONS:
+            for action in range(count):
+                try:
+                    label = state.action_to_string(player, action)
+                except Exception:  # noqa: BLE001 - pyspiel raises SpielError, IndexError, ...
+                    continue
+                if label.strip():
+                    names[label] = None
+        return MoveVocabulary(names=tuple(names))
 
     def parse(self, state: pyspiel.State, player: int, text: str) -> int | None:
         wanted = normalise(text)

@@ -81,8 +81,6 @@ class HexRenderer(LabelledRenderer):
             lines.append(f"Last move: {COLOURS[mover]} {what}. Moves played so far: {len(history)}.")
         return "\n".join(lines)
 
-    def moves(self, state: pyspiel.State, player: int) -> list[Move]:
+    def move(self, state: pyspiel.State, player: int, action: int) -> Move:
         rows, cols = _size(state.get_game())
-        return [
-            Move(a, "swap" if a >= rows * cols else cell_name(a, cols)) for a in state.legal_actions(player)
-        ]
+        return Move(action, "swap" if action >= rows * cols else cell_name(action, cols))

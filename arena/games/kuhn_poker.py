@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pyspiel
 
+from arena.games.base import MoveVocabulary
 from arena.games.labels import LabelledRenderer, Move
 
 _RANKS = ("J", "Q", "K", "A")
 _RANK_NAMES = {"J": "Jack", "Q": "Queen", "K": "King", "A": "Ace"}
 LABELS = ("pass", "bet")
+ALL_WORDS = ("pass", "bet", "check", "fold", "call")
 
 
 def card_name(card: int, num_players: int) -> str:
@@ -67,7 +69,12 @@ class KuhnPokerRenderer(LabelledRenderer):
             lines.append(f"It is player {state.current_player()}'s turn; wait.")
         return "\n".join(lines)
 
-    def moves(self, state: pyspiel.State, player: int) -> list[Move]:
+    def move(self, state: pyspiel.State, player: int, action: int) -> Move:
         bets_exist = any(item.action for item in state.full_history() if item.player >= 0)
         aliases = (("fold",), ("call",)) if bets_exist else (("check",), ())
-        return [Move(a, LABELS[a], aliases[a]) for a in state.legal_actions(player)]
+        return Move(action, LABELS[action], aliases[action])
+
+    def vocabulary(self, state: pyspiel.State, player: int) -> MoveVocabulary:
+        # Every poker word the renderer ever accepts: 'check' while facing a bet, or 'fold'
+        # when nobody has bet, names a move that does not exist now, which parse() rejects.
+        return super().vocabulary(state, player).with_names(ALL_WORDS)

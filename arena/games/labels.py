@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import pyspiel
+
+from arena.games.base import MoveVocabulary
 
 _WRAPPERS = "`'\"*"
 
@@ -41,13 +44,42 @@ def match(moves: list[Move], text: str) -> int | None:
 
 
 class LabelledRenderer:
-    """Base for tailored renderers: subclasses implement rules, observation and moves()."""
+    """Base for tailored renderers: subclasses implement rules, observation and move()
+    (or moves() and vocabulary() themselves, as chess does)."""
+
+    def move(self, state: pyspiel.State, player: int, action: int) -> Move:
+        """The label and aliases of `action` for `player` at `state`, legal or not."""
+        raise NotImplementedError
+
+    def all_actions(self, state: pyspiel.State, player: int) -> Iterable[int]:
+        """Every action `player` has in this game, legal now or not."""
+        return range(state.get_game().num_distinct_actions())
 
     def moves(self, state: pyspiel.State, player: int) -> list[Move]:
-        raise NotImplementedError
+        return [self.move(state, player, a) for a in state.legal_actions(player)]
+
+    def vocabulary(self, state: pyspiel.State, player: int) -> MoveVocabulary:
+        """Labels and aliases of every action of the game, legal or not, plus OpenSpiel's
+        action strings for them (which parse() accepts for legal moves)."""
+        names: dict[str, None] = {}
+        for action in self.all_actions(state, player):
+            move = self.move(state, player, action)
+            names.update(dict.fromkeys((move.label, *move.aliases)))
+            try:
+                names[state.action_to_string(player, action)] = None
+            except Exception:  # noqa: BLE001 - some games cannot name an action they would not allow
+                pass
+        return MoveVocabulary(names=tuple(names))
 
     def legal_moves(self, state: pyspiel.State, player: int) -> list[tuple[int, str]]:
         return [(m.action, m.label) for m in self.moves(state, player)]
+
+    def label(self, state: pyspiel.State, player: int, action: int) -> str:
+        """The label of one legal action: what results record for every player's move."""
+        try:
+            return self.move(state, player, action).label
+        except NotImplementedError:  # a renderer that lists its moves only as a whole (chess)
+            return dict(self.legal_moves(state, player))[action]
 
     def parse(self, state: pyspiel.State, player: int, text: str) -> int | None:
         moves = self.moves(state, player)

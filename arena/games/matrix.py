@@ -72,13 +72,15 @@ class MatrixRenderer(LabelledRenderer):
             lines.append(f"Choose now, one of: {', '.join(_names(game, player))}.")
         return "\n".join(lines)
 
-    def moves(self, state: pyspiel.State, player: int) -> list[Move]:
+    def move(self, state: pyspiel.State, player: int, action: int) -> Move:
         names = _names(state.get_game(), player)
         initials = [n[0] for n in names]
-        return [
-            Move(a, names[a], (names[a][0],) if initials.count(names[a][0]) == 1 else ())
-            for a in state.legal_actions(player)
-        ]
+        name = names[action]
+        return Move(action, name, (name[0],) if initials.count(name[0]) == 1 else ())
+
+    def all_actions(self, state: pyspiel.State, player: int) -> range:
+        # The row and column players may have different numbers of actions.
+        return range(len(_names(state.get_game(), player)))
 
 
 class MatrixPDRenderer(MatrixRenderer):

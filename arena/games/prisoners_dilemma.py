@@ -79,5 +79,5 @@ class PrisonersDilemmaRenderer(LabelledRenderer):
             lines.append(f"Round {len(done) + 1}{of}: choose cooperate or defect.")
         return "\n".join(lines)
 
-    def moves(self, state: pyspiel.State, player: int) -> list[Move]:
-        return [Move(int(a), LABELS[a], (LABELS[a][0],)) for a in state.legal_actions(player)]
+    def move(self, state: pyspiel.State, player: int, action: int) -> Move:
+        return Move(int(action), LABELS[action], (LABELS[action][0],))

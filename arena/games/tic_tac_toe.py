@@ -46,5 +46,5 @@ class TicTacToeRenderer(LabelledRenderer):
             ]
         )
 
-    def moves(self, state: pyspiel.State, player: int) -> list[Move]:
-        return [Move(a, cell_name(a)) for a in state.legal_actions(player)]
+    def move(self, state: pyspiel.State, player: int, action: int) -> Move:
+        return Move(action, cell_name(action))

@@ -79,7 +79,7 @@ MOVES = pa.schema([
     ("reasoning", pa.string()),
     ("parser_path", pa.string()),
     ("action", pa.int64()),  # null when nothing legal was parsed
-    ("action_label", pa.string()),  # the renderer's label (what models see), for every player type
+    ("action_label", pa.string()),  # the renderer's label (what models see) for every player type; on an illegal attempt, what the model named
     ("spiel_action", pa.string()),  # OpenSpiel's action_to_string of `action`; null when no legal action
     ("legal", pa.bool_()),
     ("fallback", pa.string()),  # "random" when the arena chose the move for the player; else null

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from arena.agents.answer_parser import AMBIGUOUS, EMPTY, NO_ACTION, parse_answer, strip_thinking
+from arena.agents.answer_parser import AMBIGUOUS, EMPTY, NO_ACTION, UNCLEAR, parse_answer, strip_thinking
 
 POKER = ["Pass", "Bet"]
 GRID = ["a1", "a10", "b2"]
@@ -39,8 +39,26 @@ def test_action_only_in_nested_object_is_found() -> None:
     assert (p.label, p.path) == ("a1", "json_embedded")
 
 
-def test_first_object_with_action_wins() -> None:
+def test_last_object_with_action_wins() -> None:
     p = parse_answer('{"note": "b2"} first {"action": "a1"} then {"action": "a10"}', GRID)
+    assert (p.label, p.path) == ("a10", "json_embedded")
+
+
+def test_format_example_before_the_answer_object_is_not_the_answer() -> None:
+    text = 'The format is {"action": "<label>"}. Mine: {"action": "b2", "reasoning": "centre"}'
+    assert parse_answer(text, GRID).label == "b2"
+
+
+def test_action_inside_an_object_that_has_one_belongs_to_it() -> None:
+    p = parse_answer('{"action": "a1", "alternatives": {"action": "b2"}} done', GRID)
+    assert (p.label, p.path) == ("a1", "json_embedded")
+
+
+@pytest.mark.parametrize("tail", ["", "a1 it is.", "(b2 would lose)", "Definitely not b2.", "Hmm... a10"])
+def test_prose_around_the_json_is_not_read(tail: str) -> None:
+    # The JSON "action" is the answer the prompt asks for; explanations after it often
+    # name other moves, and reading them would second-guess a clear answer.
+    p = parse_answer(f'b2 or a10? {{"action": "a1"}} {tail}', GRID)
     assert (p.label, p.path) == ("a1", "json_embedded")
 
 
@@ -138,3 +156,129 @@ def test_pathological_input_is_fast() -> None:
     p = parse_answer("{" * 5000 + "[" * 5000 + "a1", GRID)
     assert time.perf_counter() - start < 2
     assert (p.label, p.path) == ("a1", "label_last")  # '[' is no word character
+
+
+# --- Free text: only what the answer clearly chose, judged among every move that exists. ---
+
+CELLS = [f"{c}{r}" for c in "abc" for r in "123"]
+
+
+def test_last_named_move_is_found_among_all_moves_not_just_legal_ones() -> None:
+    # The caller passes every move of the game; legality is the agent's business.
+    p = parse_answer("I considered a1, but I'll play b2.", CELLS)
+    assert (p.label, p.path) == ("b2", "label_last")
+    p = parse_answer("b2", CELLS)
+    assert (p.label, p.path) == ("b2", "label_exact")
+
+
+@pytest.mark.parametrize("text", [
+    "I will play a1, not b2.",
+    "a1 is fine; I won't play b2",
+    "a1 is better than b2",
+    "a1 rather than b2",
+    "I go a1 instead of b2.",
+    "Never b2",
+    "a1, avoiding b2",
+    "I like a1. What about b2?",
+    "a1 is good. Is b2 better?",
+    "a1 now, then b2",
+    "I play a1 unless they take b2",
+    "a1; if they play b2 I lose",
+    "I'd go for a1 over b2",
+    "a1 is not to be b2",
+    "I play a1 because b2 is weak",
+    "a1, since the centre b2 is taken",
+    "a1 which blocks b2",
+    "a1 to block b2",
+    "a1 threatens c3",
+    "a1 although b2 is tempting",
+])
+def test_last_move_ruled_out_compared_or_questioned_is_unclear(text: str) -> None:
+    p = parse_answer(text, CELLS)
+    assert (p.label, p.path, p.error) == (None, "unparsable", UNCLEAR)
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("Not a1 but b2", "b2"),
+    ("I'm not sure, but b2", "b2"),
+    ("Nothing beats b2.", "b2"),
+    ("a1? No. b2.", "b2"),
+    ("Is a1 good? No, b2 is my move", "b2"),
+    ("Since a1 is taken, I play b2", "b2"),
+    ("Because of the threat on a1, I play b2.", "b2"),
+    ("I think that b2 is best", "b2"),
+    ("I move to b2", "b2"),
+])
+def test_negation_or_question_elsewhere_does_not_hide_a_clear_last_move(text: str, label: str) -> None:
+    assert parse_answer(text, CELLS).label == label
+
+
+@pytest.mark.parametrize("text", [
+    "The legal moves are a1, b2, c3",
+    "I'd play b2 or c3",
+    'Options: ["a1", "b2"]',
+    "a1 / b2",
+    "either a1 and b2",
+])
+def test_answer_ending_in_a_list_of_moves_is_ambiguous(text: str) -> None:
+    p = parse_answer(text, CELLS)
+    assert (p.label, p.error) == (None, AMBIGUOUS)
+
+
+def test_repeating_the_same_move_is_no_list() -> None:
+    assert parse_answer("b2, b2!", CELLS).label == "b2"
+
+
+def test_single_letter_names_count_only_as_the_whole_answer() -> None:
+    names = ["cooperate", "defect", "c", "d"]
+    assert parse_answer("I cooperate; see point d", names).label == "cooperate"
+    assert parse_answer("Defect, i.e. option c", names).label == "defect"
+    p = parse_answer(" d. ", names)
+    assert (p.label, p.path) == ("d", "label_exact")
+
+
+def test_written_spelling_is_returned_when_names_differ_only_by_case() -> None:
+    names = ["Bxc3", "bxc3"]
+    assert parse_answer("I take with bxc3", names).label == "bxc3"
+    assert parse_answer("I take with Bxc3", names).label == "Bxc3"
+    assert parse_answer("I take with BXC3", names).label == "BXC3"  # the renderer decides, or rejects
+
+
+def _chess_vocabulary():
+    from arena.games.base import MoveVocabulary
+    from arena.games.chess import MOVE_TOKEN, SQUARE_TOKEN
+
+    return MoveVocabulary(names=("e2e4", "g1f3"), pattern=MOVE_TOKEN, weak=SQUARE_TOKEN)
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("e2e4 is solid, but I'll play e2e5.", "e2e5"),
+    ("Nf3 is natural; still, I play Qh5+!", "Qh5+!"),
+    ("I castle: O-O-O", "O-O-O"),
+    ("exd5 is tempting, but bxc3", "bxc3"),
+    ("The pawn goes from e2 to e4", "e4"),  # only squares: the last one is the move
+    ("e8=Q wins", "e8=Q"),
+    ("Ng1-f3 develops", "Ng1-f3"),
+])
+def test_chess_tokens_are_recognised_legal_or_not(text: str, label: str) -> None:
+    p = parse_answer(text, _chess_vocabulary())
+    assert (p.label, p.path) == (label, "label_last")
+
+
+@pytest.mark.parametrize("text", ["I'll play e4 and then Nf3", "e2e4, next Nf3", "exd5 recaptures, then bxc3",
+                                  "e4 followed by d4"])
+def test_chess_plan_of_later_moves_is_not_a_choice_of_the_last(text: str) -> None:
+    assert parse_answer(text, _chess_vocabulary()).label is None
+
+
+def test_chess_square_after_a_move_is_unclear() -> None:
+    p = parse_answer("I play Nf3, which controls d4", _chess_vocabulary())
+    assert (p.label, p.error) == (None, UNCLEAR)
+    p = parse_answer("I play Nf3, which controls d4 and e5", _chess_vocabulary())
+    assert p.label is None
+
+
+def test_chess_whole_answer_token() -> None:
+    p = parse_answer("**Qh5**", _chess_vocabulary())
+    assert (p.label, p.path) == ("Qh5", "label_exact")
+    assert parse_answer("hello world e9 i9j9", _chess_vocabulary()).label is None

@@ -12,6 +12,7 @@ import pyspiel
 import pytest
 
 from arena.agents.answer_parser import NO_ACTION
+from arena.agents.prompts import illegal_move_error
 from arena.agents.base import Turn
 from arena.agents.llm import BackendGaveUp, LLMAgent
 from arena.chat import ChatResult, ErrorClass, ModelUnavailable
@@ -90,7 +91,7 @@ async def test_occupied_square_then_legal() -> None:
     backend = ScriptedBackend([answer(taken_label), answer(label)])
     decision = await LLMAgent(spec(), backend).act(turn_for(game, state))
     bad, good = decision.attempts
-    assert (bad.legal, bad.action, bad.label) == (False, None, "")
+    assert (bad.legal, bad.action, bad.label) == (False, None, taken_label)  # the move it named, not credited
     assert taken_label in bad.error and "not a legal move" in bad.error
     assert bad.error in backend.requests[1].messages[-1]["content"]
     assert (decision.action, good.action, good.legal) == (action, action, True)
@@ -226,6 +227,20 @@ class KeypadRenderer:
     def parse(self, state: pyspiel.State, player: int, text: str) -> int | None:
         return dict((lbl, a) for a, lbl in self.legal_moves(state, player)).get(text.strip())
 
+    def vocabulary(self, state: pyspiel.State, player: int):  # noqa: ANN201
+        from arena.games.base import MoveVocabulary  # imported here: older trees lack it
+
+        return MoveVocabulary(names=tuple(str(a + 1) for a in range(9)))
+
+
+def keypad(*played: int) -> tuple[Game, pyspiel.State]:
+    base = load_game("tic_tac_toe")
+    game = Game(name="keypad", key="keypad", spiel=base.spiel, renderer=KeypadRenderer(), tailored=True)
+    state = game.spiel.new_initial_state()
+    for action in played:
+        state.apply_action(action)
+    return game, state
+
 
 @pytest.mark.parametrize(("text", "action", "path"), [
     ('{"action": 3}', 2, "json"),  # 3 is a label: the square labelled 3, not action id 3
@@ -257,3 +272,134 @@ async def test_simultaneous_game_players_act_concurrently() -> None:
 def test_unknown_prompt_version_fails_at_construction() -> None:
     with pytest.raises(ValueError, match="prompt_version"):
         LLMAgent(spec(prompt_version="v999"), ScriptedBackend([]))
+
+
+# --- Free text: the move named last is judged, legal or not; nothing else is ever credited. ---
+
+
+async def one_attempt(game: Game, state: pyspiel.State, text: str, **kw: object):
+    """The single Attempt an answer gets when no re-prompt is allowed."""
+    decision = await LLMAgent(spec(max_illegal_attempts=1, **kw), ScriptedBackend([text])).act(turn_for(game, state))
+    return decision, decision.attempts[0]
+
+
+async def test_keypad_last_named_square_is_occupied_so_the_attempt_is_illegal() -> None:
+    game, state = keypad(4)  # X took square 5
+    decision, a = await one_attempt(game, state, "I considered 3 but I'll play 5")
+    assert decision.forfeit and decision.action is None
+    assert (a.legal, a.action, a.label, a.parser_path) == (False, None, "5", "label_last")
+    assert a.error == illegal_move_error("5")
+
+
+async def test_free_text_occupied_cell_is_illegal_and_reprompted_never_an_earlier_cell() -> None:
+    game, state = ttt()
+    state.apply_action(4)  # X on b2; O to move
+    backend = ScriptedBackend(["I considered a1, but I'll play b2.", answer("c3")])
+    decision = await LLMAgent(spec(), backend).act(turn_for(game, state))
+    bad, good = decision.attempts
+    assert (bad.legal, bad.action, bad.label, bad.parser_path) == (False, None, "b2", "label_last")
+    assert bad.error == illegal_move_error("b2") and not bad.fallback
+    assert bad.error in backend.requests[1].messages[-1]["content"]  # the re-prompt names it
+    assert (decision.action, good.label, good.legal) == (8, "c3", True)
+
+
+async def test_whole_answer_naming_an_occupied_cell_is_an_illegal_move_not_unparsable() -> None:
+    game, state = ttt()
+    state.apply_action(4)
+    _, a = await one_attempt(game, state, "b2")
+    assert (a.legal, a.label, a.parser_path, a.error) == (False, "b2", "label_exact", illegal_move_error("b2"))
+
+
+async def test_connect_four_full_column_named_last_is_illegal() -> None:
+    game = load_game("connect_four")
+    state = game.spiel.new_initial_state()
+    for _ in range(6):
+        state.apply_action(3)  # column 4 is full
+    _, a = await one_attempt(game, state, "Column 3 is tempting, but I'll drop my disc in column 4.")
+    assert (a.legal, a.label, a.error) == (False, "4", illegal_move_error("4"))
+
+
+async def test_kuhn_check_while_facing_a_bet_is_illegal_not_a_bet() -> None:
+    game, state = kuhn()
+    state.apply_action(1)  # player 0 bets; player 1 faces it
+    _, a = await one_attempt(game, state, "I could bet, but I'll check.")
+    assert (a.legal, a.label, a.error) == (False, "check", illegal_move_error("check"))
+
+
+async def test_kuhn_fold_named_last_is_credited_as_pass() -> None:
+    game, state = kuhn()
+    state.apply_action(1)
+    decision, a = await one_attempt(game, state, "Bet? No, I fold.")
+    assert (decision.action, a.legal, a.label, a.parser_path) == (0, True, "pass", "label_last")
+
+
+async def test_chess_illegal_move_named_last_is_not_replaced_by_an_earlier_legal_one() -> None:
+    game = load_game("chess")
+    state = game.spiel.new_initial_state()
+    _, a = await one_attempt(game, state, "e2e4 is solid, but I'll play e2e5.")
+    assert (a.legal, a.action, a.label, a.error) == (False, None, "e2e5", illegal_move_error("e2e5"))
+    _, a = await one_attempt(game, state, "g1f3 develops, but the bold Qh5 is my move")
+    assert (a.legal, a.label) == (False, "Qh5")
+
+
+async def test_chess_san_in_free_text_is_credited() -> None:
+    game = load_game("chess")
+    state = game.spiel.new_initial_state()
+    decision, a = await one_attempt(game, state, "After some thought: e2e4 is fine, but I play Nf3!")
+    assert (a.legal, a.label, a.parser_path) == (True, "g1f3", "label_last")
+    assert decision.action == dict((lbl, act) for act, lbl in game.renderer.legal_moves(state, 1))["g1f3"]
+
+
+async def test_chess_square_after_a_move_is_unclear_and_never_credited() -> None:
+    game = load_game("chess")
+    state = game.spiel.new_initial_state()
+    # d4 is a legal pawn move, but here it is a square the knight aims at.
+    _, a = await one_attempt(game, state, "I develop with Nf3, which controls d4")
+    assert (a.legal, a.action, a.parser_path) == (False, None, "unparsable") and a.error
+
+
+async def test_integer_naming_an_occupied_square_is_not_taken_as_an_action_id() -> None:
+    game, state = keypad(2)  # square "3" (action 2) is taken; action id 3 is legal
+    _, a = await one_attempt(game, state, '{"action": 3}')
+    assert (a.legal, a.action, a.label, a.error) == (False, None, "3", illegal_move_error("3"))
+
+
+async def test_connect_four_integer_of_a_full_column_is_not_an_action_id() -> None:
+    game = load_game("connect_four")
+    state = game.spiel.new_initial_state()
+    for _ in range(6):
+        state.apply_action(2)  # column 3 is full; action id 3 (column 4) is legal
+    _, a = await one_attempt(game, state, '{"action": 3}')
+    assert (a.legal, a.label, a.error) == (False, "3", illegal_move_error("3"))
+
+
+async def test_negated_last_move_is_unclear_and_reprompted() -> None:
+    game, state = ttt()
+    backend = ScriptedBackend(["I will play a1, not b2.", answer("a1")])
+    decision = await LLMAgent(spec(), backend).act(turn_for(game, state))
+    unclear, good = decision.attempts
+    assert (unclear.legal, unclear.action, unclear.parser_path) == (False, None, "unparsable")
+    assert unclear.error in backend.requests[1].messages[-1]["content"]
+    assert (decision.action, good.legal) == (0, True)
+
+
+async def test_illegal_free_text_exhausting_attempts_falls_back_flagged() -> None:
+    game, state = ttt()
+    state.apply_action(4)
+    backend = ScriptedBackend(["a1 or... no: b2"] * 2)
+    decision = await LLMAgent(spec(max_illegal_attempts=2, on_illegal="random"), backend).act(turn_for(game, state))
+    first, second, fallback = decision.attempts
+    assert [(x.legal, x.label) for x in (first, second)] == [(False, "b2"), (False, "b2")]
+    assert (fallback.fallback, fallback.legal, fallback.raw_response) == ("random", True, "")
+
+
+async def test_generic_renderer_illegal_action_named_last_is_illegal() -> None:
+    game = load_game("breakthrough")  # no tailored renderer: OpenSpiel's labels for every action
+    state = game.spiel.new_initial_state()
+    player = state.current_player()
+    legal = dict(moves(game, state, player))
+    assert "a7a6" in legal.values() and "b5b4" not in legal.values()  # b5b4 exists, but no piece stands on b5
+    _, a = await one_attempt(game, state, "a7a6 is safe, but I'll push b5b4.")
+    assert (a.legal, a.action, a.label, a.error) == (False, None, "b5b4", illegal_move_error("b5b4"))
+    decision, a = await one_attempt(game, state, "b5b4 is impossible, so I'll push a7a6.")
+    assert (a.legal, a.label) == (True, "a7a6")
