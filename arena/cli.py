@@ -46,16 +46,11 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from arena.config.load import load_tournament
-    from arena.render_table import print_table
     from backends.keys import load_dotenv
-    from backends.listing import models_table
+    from backends.listing import models_command
 
     load_dotenv()
-    t = load_tournament(args.config, _overrides(args)) if args.config else None
-    models_file = t.litellm_models if t else args.models_file
-    print_table(models_table(t, models_file), f"Models ({models_file}); limits: model / provider")
-    return 0
+    return models_command(args.config, _overrides(args), args.models_file, args.vllm_models_file)
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
@@ -117,7 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     models = sub.add_parser("models", help="list configured models and whether each is ready (key, api_base, limits)")
     models.add_argument("config", nargs="?", help="tournament YAML: list its models; default: every model in the models file")
-    models.add_argument("--models-file", default="configs/litellm_models.yaml", help="models file when no config is given")
+    models.add_argument("--models-file", help="litellm models file when no config is given; default: the one shipped "
+                        "with the package (configs/litellm_models.yaml)")
+    models.add_argument("--vllm-models-file", help="vllm models file when no config is given; default: the one shipped "
+                        "with the package (configs/vllm_models.yaml)")
     _add_override(models)
     models.set_defaults(func=cmd_models)
 
@@ -141,7 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("results_dir", metavar="RESULTS_DIR", help="a tournament's results folder, e.g. results/demo")
     report.add_argument("--game", help="report on one game (name or name with parameters, e.g. hex(board_size=7))")
     report.add_argument("--out", help="folder for the CSV, JSON, PNG and HTML files; default RESULTS_DIR/report")
-    report.add_argument("--rounds", type=int, default=1000, help="bootstrap rounds for the intervals (0: none)")
+    report.add_argument("--rounds", type=int, default=1000,
+                        help="bootstrap rounds; intervals are profile-likelihood ones, widened to the bootstrap's "
+                             "where that is wider (0: no intervals)")
     report.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
     report.add_argument("--reference", help="player pinned at rating 1000; default random if it played, else the mean")
     report.add_argument("--seat-advantage", action="store_true", help="fit and report a first-seat advantage term")

@@ -29,7 +29,7 @@ def config() -> dict:
 def child() -> None:
     r = play(config(), keep_moves=True)
     moves = r.pop("moves")
-    requests = int(((moves.player == "simulated_200ms") & (moves.fallback == "")).sum())
+    requests = int(((moves.player == "simulated_200ms") & moves.fallback.isna()).sum())
     assert r["errors"] == 0 and r["episode_rows"] == EPISODES, r
     emit({**r, "requests": requests})
 

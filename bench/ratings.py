@@ -1,4 +1,5 @@
-"""Ratings speed: Bradley-Terry with 1,000 bootstrap rounds on 100,000 synthetic episodes among 20 players.
+"""Ratings speed: Bradley-Terry with profile-likelihood intervals and 1,000 bootstrap rounds on 100,000
+synthetic episodes among 20 players; with --coverage, how often the intervals hold the truth, per regime.
 
 Times, after building the synthetic seats table (not counted):
 - `rate` on one game (the target: under 10 s on 2 cores),
@@ -6,10 +7,14 @@ Times, after building the synthetic seats table (not counted):
 - the full `standings` of `arena report` / `arena run` on the 4-game data (ratings, the
   forfeit-free variant, Elo, rule-breaking, pairwise table), with the first-seat term.
 Also checks that the fitted order is the true one. No Ray: it all runs in this process.
+
+`--coverage [--trials N]` instead plays every regime of `arena.ratings.coverage` N times
+(50 by default) and prints one line per regime, then all of them as JSON on the last line.
 """
 
 from __future__ import annotations
 
+import argparse
 import time
 
 from _common import emit
@@ -28,7 +33,32 @@ def timed(label: str, fn):
     return value, seconds
 
 
+def coverage_table(trials: int) -> None:
+    from arena.ratings.coverage import REGIMES, coverage
+
+    rows = []
+    print(f"{'regime':<24}{'held':>10}{'coverage':>10}{'narrowest':>11}  trials with a perfect record", flush=True)
+    for regime in REGIMES:
+        row = coverage(regime, trials, rounds=ROUNDS)
+        rows.append(row)
+        print(f"{row['regime']:<24}{row['hits']:>5}/{row['checks']:<4}{row['coverage']:>10.3f}"
+              f"{row['min_width_elo']:>11.0f}  {row['trials_with_a_perfect_record']}/{trials}", flush=True)
+    emit({"coverage": rows, "trials": trials, "rounds": ROUNDS, "level": 0.95})
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description="Ratings speed on 100,000 synthetic episodes, or interval coverage "
+                                                 "per regime (--coverage)")
+    parser.add_argument("--coverage", action="store_true", help="interval coverage per regime instead of timings")
+    parser.add_argument("--trials", type=int, default=50, help="seeded trials per regime (with --coverage)")
+    args = parser.parse_args()
+    if args.coverage:
+        coverage_table(args.trials)
+        return
+    timings()
+
+
+def timings() -> None:
     from arena.ratings import POOLED, rate
     from arena.ratings.synthetic import synthetic_results
     from arena.report import standings

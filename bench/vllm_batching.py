@@ -54,7 +54,7 @@ def measure(t) -> dict:
 
     summary = run_tournament(t, prepare(t, use_ray=True), show_progress=False)
     moves = load(summary.root).moves
-    asked = moves[(moves.player == "vllm_tiny") & (moves.fallback == "")]
+    asked = moves[(moves.player == "vllm_tiny") & moves.fallback.isna()]
     rate = len(asked) / summary.seconds
     return {"requests": len(asked), "seconds": round(summary.seconds, 2), "requests_per_s": round(rate, 1),
             "mean_latency_s": round(float(asked.latency_s.mean()), 4),

@@ -1,4 +1,4 @@
-"""Ratings from results DataFrames: Bradley-Terry with bootstrap intervals, sequential Elo, rule-breaking rates.
+"""Ratings from results DataFrames: Bradley-Terry with intervals valid in every regime, sequential Elo, rule-breaking.
 
     from arena.results import load
     from arena.ratings import rate
@@ -6,9 +6,9 @@
     ratings = rate(r.seats)            # ratings.table: scope, player, rating, ci_low, ci_high, ...
 """
 
-from arena.ratings.bootstrap import ANCHOR_RATING, POOLED, Ratings, rate, rate_comparisons
 from arena.ratings.comparisons import comparisons, rated_seats
 from arena.ratings.elo import elo
+from arena.ratings.rating import ANCHOR_RATING, POOLED, Ratings, rate, rate_comparisons
 from arena.ratings.rule_breaking import poisson_interval, rule_breaking
 
 __all__ = ["ANCHOR_RATING", "POOLED", "Ratings", "comparisons", "elo", "poisson_interval", "rate",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from arena.ratings.bootstrap import ANCHOR_RATING, DEFAULT_REFERENCE, POOLED
+from arena.ratings.rating import ANCHOR_RATING, DEFAULT_REFERENCE, POOLED
 
 DEFAULT_K = 16.0
 

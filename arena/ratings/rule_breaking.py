@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammaincinv  # scipy.stats would do too, but costs every `arena run` 0.7 s to import
 
-from arena.ratings.bootstrap import POOLED
 from arena.ratings.comparisons import rated_seats
+from arena.ratings.rating import POOLED
 
 EVENTS = {"illegal": "illegal_attempts", "forfeits": "forfeit", "fallbacks": "random_fallbacks"}
 

@@ -1,10 +1,13 @@
 """Synthetic results with known strengths: for tests, the ratings benchmark and trying out reports.
 
-Each episode seats a uniformly chosen pair in a random order; the first seat wins
-with the Bradley-Terry probability of the true Elo difference plus the first-move
+Each episode seats a uniformly chosen pair in a random order; the seat that moves
+first (`mover`: seat 0 by default, seat 1 as White in OpenSpiel chess, None for a
+simultaneous first decision, which has no first-move advantage) wins with the
+Bradley-Terry probability of the true Elo difference plus the first-move
 advantage. Optional draws (a fixed share, decided before the winner) and
 rule-breaking, token, cost and latency figures make the tables look like a real
-tournament's; they do not depend on strength.
+tournament's; they do not depend on strength. Missing values are nulls, as in a
+results folder.
 """
 
 from __future__ import annotations
@@ -21,24 +24,27 @@ from arena.results.schema import EPISODES, MOVES, SEATS
 
 
 def synthetic_results(strengths: dict[str, float], episodes: int, seed: int = 0, *, games: tuple[str, ...] = ("g",),
-                      draw_rate: float = 0.0, first_move_elo: float = 0.0, forfeit_rate: float = 0.0,
-                      illegal_per_decision: float = 0.0, llm_players: tuple[str, ...] = (),
-                      moves: bool = False) -> Results:
+                      draw_rate: float = 0.0, first_move_elo: float = 0.0, mover: int | None = 0,
+                      forfeit_rate: float = 0.0, illegal_per_decision: float = 0.0,
+                      llm_players: tuple[str, ...] = (), moves: bool = False) -> Results:
     """`episodes` two-player episodes among `strengths` (Elo points), spread evenly over `games`.
 
     Players in `llm_players` get tokens, a cost and per-call latencies (and, with
     `moves`, one moves row per decision); the others are scripted: no calls, no cost.
     """
+    if mover is None and first_move_elo:
+        raise ValueError("first_move_elo needs a seat that moves first (mover 0 or 1)")
     rng = np.random.default_rng(seed)
     names = np.array(list(strengths), dtype=object)
     elo = np.array([strengths[n] for n in names], dtype=float)
     a = rng.integers(0, len(names), episodes)
     b = (a + rng.integers(1, len(names), episodes)) % len(names)  # a different player
-    p_first = 1.0 / (1.0 + 10.0 ** (-(elo[a] - elo[b] + first_move_elo) / 400.0))
+    edge = first_move_elo if mover != 1 else -first_move_elo  # for seat 0 (a) over seat 1 (b)
+    p_seat0 = 1.0 / (1.0 + 10.0 ** (-(elo[a] - elo[b] + edge) / 400.0))
     draw = rng.random(episodes) < draw_rate
-    first_wins = rng.random(episodes) < p_first
+    seat0_wins = rng.random(episodes) < p_seat0
     forfeit_seat = np.where(rng.random(episodes) < forfeit_rate, rng.integers(0, 2, episodes), -1)
-    ret0 = np.where(draw, 0.0, np.where(first_wins, 1.0, -1.0))
+    ret0 = np.where(draw, 0.0, np.where(seat0_wins, 1.0, -1.0))
     ret0 = np.where(forfeit_seat == 0, -1.0, np.where(forfeit_seat == 1, 1.0, ret0))
     status = np.where(forfeit_seat >= 0, "forfeit", "ok")
     ids = np.array([f"ep{seed}-{i:07d}" for i in range(episodes)], dtype=object)
@@ -70,7 +76,9 @@ def synthetic_results(strengths: dict[str, float], episodes: int, seed: int = 0,
         "status": status, "returns": [[r, -r] for r in ret0], "num_moves": decisions.sum(1), "started_at": started,
     })
     move_rows = _moves(seats, rng) if moves else pd.DataFrame(columns=MOVES.names)
-    return Results(complete(episode_rows, EPISODES), complete(seats.reset_index(drop=True), SEATS),
+    seats = complete(seats.reset_index(drop=True), SEATS)
+    first_mover = pd.array([None] * len(seats) if mover is None else seats["seat"] == mover, dtype="boolean")
+    return Results(complete(episode_rows, EPISODES), seats.assign(first_mover=first_mover),
                    complete(move_rows, MOVES))
 
 
@@ -93,7 +101,7 @@ def _moves(seats: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def complete(df: pd.DataFrame, schema: pa.Schema) -> pd.DataFrame:
-    """`df` with every column of `schema`, in schema order, missing ones filled with empty values."""
+    """`df` with every column of `schema`, in schema order, missing ones filled with nulls (strings) or zeros."""
     out = {}
     for field in schema:
         if field.name in df.columns:
@@ -101,7 +109,7 @@ def complete(df: pd.DataFrame, schema: pa.Schema) -> pd.DataFrame:
             continue
         t = field.type
         if pa.types.is_string(t):
-            fill: object = ""
+            fill: object = None
         elif pa.types.is_boolean(t):
             fill = False
         elif pa.types.is_list(t):

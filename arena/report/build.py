@@ -12,7 +12,7 @@ from arena.ratings import POOLED
 from arena.report import html, plots
 from arena.report.export import write_tables
 from arena.report.tables import Standings
-from arena.report.terminal import notes
+from arena.report.terminal import marks, notes
 from arena.results.reader import Results
 
 
@@ -79,8 +79,9 @@ def readable(board: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "#": board["rank"].map(lambda v: "" if pd.isna(v) else str(v)),
         "player": board["player"],
-        "rating": fmt(board["rating"], 0),
+        "rating": fmt(board["rating"], 0) + board["record_note"].map(marks),
         "95% CI": ci(board["ci_low"], board["ci_high"], 0),
+        "record": board["record_note"],
         "Elo": fmt(board["elo"], 0),
         "rating w/o forfeits": fmt(board["rating_no_forfeits"], 0),
         "games": board["games"].astype(str),

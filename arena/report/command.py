@@ -7,8 +7,8 @@ from pathlib import Path
 from rich.console import Console
 
 from arena.config.errors import ConfigError
-from arena.ratings.bootstrap import DEFAULT_REFERENCE
 from arena.ratings.elo import DEFAULT_K
+from arena.ratings.rating import DEFAULT_REFERENCE
 from arena.report.build import write_report
 from arena.report.tables import UnknownGame, select_game, standings
 from arena.report.terminal import print_leaderboard

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from arena.report.tables import Standings
+from arena.report.tables import FEW_GAMES, RECORD_NOTES, Standings
 
 
 def records(df: pd.DataFrame) -> list[dict]:
@@ -17,9 +17,11 @@ def records(df: pd.DataFrame) -> list[dict]:
 
 def standings_json(s: Standings) -> dict:
     return {
-        "method": "Bradley-Terry maximum likelihood, Elo scale (400 log10), draws half a win; "
-                  "intervals: bootstrap percentiles over episodes, stratified by game",
+        "method": "Bradley-Terry penalised maximum likelihood (prior N(0, 1000 Elo) on strengths), Elo scale "
+                  "(400 log10), draws half a win; intervals: profile likelihood (sandwich-adjusted when pooled), "
+                  "widened end by end to the bootstrap percentiles over episodes (stratified by game)",
         "rounds": s.rounds,
+        "record_notes": {**RECORD_NOTES, "few_games_threshold": FEW_GAMES},
         "level": s.level,
         "anchor": s.anchor,
         "anchor_rating": 1000,

@@ -27,7 +27,7 @@ img { max-width: 100%; height: auto; display: block; margin: 1em 0; }
 """
 
 
-TEXT_COLUMNS = ("player", "opponent", "game")
+TEXT_COLUMNS = ("player", "opponent", "game", "record")
 
 
 @dataclass(frozen=True)

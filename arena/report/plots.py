@@ -43,24 +43,50 @@ def _rated(board: pd.DataFrame) -> pd.DataFrame:
 
 
 def ratings_png(board: pd.DataFrame, title: str, anchor: str) -> bytes:
-    """Rating per player with its interval as whiskers; a dashed line at the anchor (1000)."""
+    """Rating per player with its interval as whiskers; a dashed line at the anchor (1000).
+
+    The axis spans the ratings and the intervals of records that are not perfect; the
+    open end of a perfect record's interval (thousands of points, from the prior) may
+    run past it, drawn as an arrowhead at the edge so the other intervals stay legible.
+    """
     rated = _rated(board)
     fig = _figure(8.0, 1.4 + ROW_IN * max(len(rated), 2))
     ax = fig.add_subplot()
     y = np.arange(len(rated))
     rating = rated["rating"].to_numpy(float)
-    low = np.nan_to_num(rating - rated["ci_low"].to_numpy(float))
-    high = np.nan_to_num(rated["ci_high"].to_numpy(float) - rating)
+    left, right = _span(rated)
+    low_end = np.clip(rated["ci_low"].to_numpy(float), left, None)
+    high_end = np.clip(rated["ci_high"].to_numpy(float), None, right)
+    low = np.nan_to_num(rating - low_end)
+    high = np.nan_to_num(high_end - rating)
     ax.errorbar(rating, y, xerr=np.vstack([low, high]), fmt="o", color="#1f5fa8", ecolor="#7aa6d6", elinewidth=2,
                 capsize=3)
+    for ends, edge, marker in [(rated["ci_low"], left, "<"), (rated["ci_high"], right, ">")]:
+        cut = ends.to_numpy(float) < left if marker == "<" else ends.to_numpy(float) > right
+        ax.plot(np.full(cut.sum(), edge), y[cut], linestyle="none", marker=marker, color="#7aa6d6", markersize=7,
+                clip_on=False)
+    ax.set_xlim(left, right)
     ax.axvline(1000, color="#888888", linestyle="--", linewidth=1)
     ax.set_yticks(y, rated["player"].tolist(), fontsize=LABEL_PT)
     ax.set_ylim(-0.7, len(rated) - 0.3)
     pinned = f"{anchor} = 1000" if anchor != "mean" else "mean player = 1000"
-    ax.set_xlabel(f"Bradley-Terry rating, Elo scale ({pinned})")
+    clipped = " (arrowhead: the interval goes on)" if (rated["ci_low"] < left).any() or (
+        rated["ci_high"] > right).any() else ""
+    ax.set_xlabel(f"Bradley-Terry rating, Elo scale ({pinned}){clipped}")
     ax.set_title(title, loc="left", fontsize=11)
     ax.grid(axis="x", alpha=0.3)
     return _png(fig)
+
+
+def _span(rated: pd.DataFrame) -> tuple[float, float]:
+    """x-axis limits: 1000, every rating, and the intervals of every record that is not perfect; padded."""
+    ordinary = ~rated.get("record_note", pd.Series("", index=rated.index)).astype(str).str.contains("perfect")
+    values = np.concatenate([[1000.0], rated["rating"].to_numpy(float),
+                             rated.loc[ordinary, ["ci_low", "ci_high"]].to_numpy(float).ravel()])
+    values = values[np.isfinite(values)]
+    low, high = values.min(), values.max()
+    pad = max(0.08 * (high - low), 50.0)
+    return low - pad, high + pad
 
 
 def pairwise_png(table: pd.DataFrame, scope: str, order: list[str], title: str) -> bytes:

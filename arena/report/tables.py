@@ -16,12 +16,16 @@ import pandas as pd
 
 from arena.leaderboard import leaderboard as player_counts
 from arena.ratings import POOLED, comparisons, elo, rate, rule_breaking
-from arena.ratings.bootstrap import DEFAULT_REFERENCE
 from arena.ratings.elo import DEFAULT_K
+from arena.ratings.rating import DEFAULT_REFERENCE
 from arena.results.reader import Results
 
+FEW_GAMES = 10
+"""A rating resting on fewer rated games than this, in its scope, is flagged "few games"."""
+RECORD_NOTES = {"perfect": "all wins or all losses in the scope: the interval's open end comes from the prior",
+                "few games": f"fewer than {FEW_GAMES} rated games in the scope"}
 LEADERBOARD_COLUMNS = [
-    "scope", "rank", "player", "rating", "ci_low", "ci_high", "elo",
+    "scope", "rank", "player", "rating", "ci_low", "ci_high", "record_note", "elo",
     "rating_no_forfeits", "no_forfeits_ci_low", "no_forfeits_ci_high",
     "games", "wins", "draws", "losses", "score", "mean_return",
     "decisions", "illegal_attempts", "illegal_per_100", "illegal_ci_low", "illegal_ci_high",
@@ -75,8 +79,10 @@ def standings(results: Results, *, rounds: int = 1000, seed: int = 0, reference:
               seat_advantage: bool = False, elo_k: float = DEFAULT_K, level: float = 0.95) -> Standings:
     """Leaderboards and pairwise tables of every game and pooled over games.
 
-    Ratings are Bradley-Terry with `rounds` bootstrap rounds (arena.ratings.rate); the
-    `rating_no_forfeits` columns rate only the episodes in which nobody forfeited.
+    Ratings are Bradley-Terry with intervals from `rounds` bootstrap rounds and the
+    profile likelihood (arena.ratings.rate); the `rating_no_forfeits` columns rate
+    only the episodes in which nobody forfeited; `record_note` flags ratings that
+    rest on a perfect or near-empty record (RECORD_NOTES).
     """
     seats = results.seats
     main = rate(seats, rounds=rounds, seed=seed, reference=reference, seat_advantage=seat_advantage, level=level)
@@ -100,6 +106,7 @@ def standings(results: Results, *, rounds: int = 1000, seed: int = 0, reference:
                   .merge(_usage(seats), on=["scope", "player"], how="left")
                   .merge(_latency(results), on=["scope", "player"], how="left"))
     board = _ranked(board)
+    board["record_note"] = record_notes(board)
     return Standings(board[LEADERBOARD_COLUMNS], pairwise(seats), main.seat_advantage, main.anchor,
                      rounds, level, _not_rated(results.episodes))
 
@@ -142,6 +149,16 @@ def pairwise_matrix(table: pd.DataFrame, scope: str = POOLED, value: str = "win_
     return matrix.reindex(index=names, columns=names)
 
 
+def record_notes(board: pd.DataFrame) -> pd.Series:
+    """"perfect", "few games", both ("perfect, few games") or null per row of a leaderboard (see RECORD_NOTES)."""
+    games = board["games"]
+    played = games > 0
+    perfect = played & ((board["wins"] == games) | (board["losses"] == games))
+    few = played & (games < FEW_GAMES)
+    notes = np.select([perfect & few, perfect, few], ["perfect, few games", "perfect", "few games"], "")
+    return pd.Series(notes, index=board.index, dtype=object).replace("", None)
+
+
 def _scopes(seats: pd.DataFrame):
     for key, g in seats.groupby("game_key", sort=True):
         yield key, g
@@ -174,7 +191,7 @@ def _latency(results: Results) -> pd.DataFrame:
     moves = results.moves
     if moves.empty:
         return pd.DataFrame(columns=columns)
-    calls = moves.loc[moves["prompt"] != "", ["episode_id", "player", "latency_s"]]
+    calls = moves.loc[moves["prompt"].notna(), ["episode_id", "player", "latency_s"]]
     calls = calls.assign(scope=calls["episode_id"].map(results.episodes.set_index("episode_id")["game_key"]))
     calls = pd.concat([calls, calls.assign(scope=POOLED)], ignore_index=True)
     g = calls.groupby(["scope", "player"])["latency_s"]

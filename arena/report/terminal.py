@@ -1,4 +1,8 @@
-"""The leaderboard as a terminal table that reads well at 80 columns (the full table goes to CSV/JSON)."""
+"""The leaderboard as a terminal table that reads well at 80 columns (the full table goes to CSV/JSON).
+
+A rating that rests on a perfect record (all wins or all losses) is marked *, one
+that rests on fewer than FEW_GAMES games †; a footnote under the table says so.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,14 @@ from rich.console import Console
 from rich.table import Table
 
 from arena.ratings import POOLED
-from arena.report.tables import Standings
+from arena.report.tables import FEW_GAMES, Standings
+
+MARKS = {"perfect": "*", "few games": "†"}
 
 
 def print_leaderboard(s: Standings, title: str, scope: str = POOLED, console: Console | None = None) -> None:
-    """Rank, player, rating with its interval, wins-draws-losses, rule-breaking per 100 decisions, cost; then notes."""
+    """Rank, player, rating (marked when its record is perfect or short) with its interval, wins-draws-losses,
+    rule-breaking per 100 decisions, cost; then notes."""
     console = console or Console()
     board = s.board(scope)
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
@@ -27,7 +34,7 @@ def print_leaderboard(s: Standings, title: str, scope: str = POOLED, console: Co
     table.add_column("cost $", justify="right")
     for row in board.itertuples(index=False):
         table.add_row(
-            "" if pd.isna(row.rank) else str(row.rank), str(row.player), _num(row.rating, 0),
+            "" if pd.isna(row.rank) else str(row.rank), str(row.player), _num(row.rating, 0) + marks(row.record_note),
             "" if pd.isna(row.ci_low) else f"{row.ci_low:.0f}–{row.ci_high:.0f}",
             f"{row.wins}-{row.draws}-{row.losses}", _num(row.illegal_per_100, 1), _num(row.forfeits_per_100, 1),
             _cost(row.cost_usd),
@@ -42,18 +49,31 @@ def notes(s: Standings, scope: str = POOLED) -> list[str]:
     anchor = s.anchor.get(scope, "mean")
     pinned = f"{anchor} = 1000" if anchor != "mean" else "mean player = 1000"
     pooled = ", games weighted equally" if scope == POOLED and len(s.scopes) > 2 else ""
-    lines = [f"Bradley-Terry rating ({pinned}{pooled}); CI: bootstrap over episodes, {s.rounds} rounds."
-             if s.rounds else f"Bradley-Terry rating ({pinned}{pooled}); no bootstrap, no intervals."]
+    lines = [f"Bradley-Terry rating ({pinned}{pooled}).",
+             f"{s.level:.0%} CI: profile likelihood, widened to the bootstrap ({s.rounds} rounds) where wider."
+             if s.rounds else "No intervals (0 rounds)."]
+    flagged = " ".join(s.board(scope)["record_note"].dropna().tolist())
+    if "perfect" in flagged:
+        lines.append("* perfect record (all wins or all losses): the far end of its CI comes from the prior.")
+    if "few games" in flagged:
+        lines.append(f"† fewer than {FEW_GAMES} games: the rating rests on little evidence.")
     lines.append("ill/100, ff/100: illegal attempts and forfeits per 100 decisions.")
     seat = s.seat_advantage[s.seat_advantage["scope"] == scope]
     if not seat.empty:
         r = seat.iloc[0]
-        lines.append(f"First-seat advantage: {r.elo:+.0f} Elo ({s.level:.0%} CI {r.ci_low:+.0f} to {r.ci_high:+.0f}).")
+        lines.append("First-seat advantage: none fitted (no game here has a first mover)." if pd.isna(r.elo) else
+                     f"First-seat advantage (the seat that moves first): {r.elo:+.0f} Elo "
+                     f"({s.level:.0%} CI {r.ci_low:+.0f} to {r.ci_high:+.0f}).")
     missing = s.not_rated.get(scope, {})
     if any(missing.values()):
         lines.append(f"Not rated: {missing.get('error', 0)} errored, {missing.get('skipped', 0)} skipped "
                      "(budget) episodes.")
     return lines
+
+
+def marks(note: str | None) -> str:
+    """The table's marks for a record_note: "*" perfect, "†" few games, "" for none."""
+    return "" if pd.isna(note) else "".join(mark for name, mark in MARKS.items() if name in note)
 
 
 def _num(value: float, digits: int) -> str:

@@ -69,9 +69,9 @@ providers:
     root = tmp_path / "out" / "lt"
     episodes, seats, moves = table(root, "episodes"), table(root, "seats"), table(root, "moves")
     assert len(episodes) == 2 * 6 * 2 and set(episodes.status) <= {"ok", "forfeit"}
-    asked = moves[moves.player.str.startswith("litellm_") & (moves.fallback == "")]
+    asked = moves[moves.player.str.startswith("litellm_") & moves.fallback.isna()]
     assert (asked.prompt_tokens > 0).all() and (asked.latency_s > 0).all()
-    assert (asked.error_class == "").all()  # 500s were retried inside the backend, never reaching a move
+    assert asked.error_class.isna().all()  # 500s were retried inside the backend, never reaching a move
     assert (~asked.legal).sum() > 0  # wrong answers became illegal attempts
     b_seats = seats[seats.player == "litellm_hosted_vllm/test-model"]
     assert b_seats.cost_usd.sum() > 0 and (b_seats.prompt_tokens > 0).all()

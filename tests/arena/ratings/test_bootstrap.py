@@ -1,4 +1,4 @@
-"""Bootstrap ratings on synthetic tournaments with known strengths."""
+"""Ratings on synthetic tournaments with known strengths (coverage per regime: test_intervals.py)."""
 
 from __future__ import annotations
 
@@ -21,20 +21,6 @@ def test_fitted_order_is_the_true_order():
     r = scope(rate(seats, rounds=200))
     assert list(r["rating"].sort_values().index) == ["random", "weak", "middle", "strong"]
     assert r.loc["random", "rating"] == 1000.0 and r.loc["random", "ci_low"] == r.loc["random", "ci_high"] == 1000.0
-
-
-def test_95_percent_intervals_cover_the_true_difference_in_at_least_90_percent_of_50_trials():
-    hits = total = 0
-    for trial in range(50):
-        seats = synthetic_results(TRUE, 600, seed=100 + trial).seats
-        r = scope(rate(seats, rounds=1000, seed=trial))
-        for player, strength in TRUE.items():
-            if player == "random":
-                continue
-            truth = 1000.0 + strength
-            hits += r.loc[player, "ci_low"] <= truth <= r.loc[player, "ci_high"]
-            total += 1
-    assert hits / total >= 0.90, f"coverage {hits}/{total}"
 
 
 def test_same_seed_same_intervals_and_rounds_are_not_all_alike():
@@ -101,5 +87,6 @@ def _record(game: str, winner: str, loser: str, wins: int, losses: int) -> pd.Da
             outcome = "win" if (seat == 0) == first_wins else "loss"
             rows.append({"episode_id": f"{game}-{i}", "game": game, "game_key": game, "seat": seat, "player": player,
                          "status": "ok", "return": 1.0 if outcome == "win" else -1.0, "outcome": outcome,
-                         "forfeit": False, "decisions": 5, "illegal_attempts": 0, "random_fallbacks": 0})
+                         "forfeit": False, "first_mover": seat == 0, "decisions": 5, "illegal_attempts": 0,
+                         "random_fallbacks": 0})
     return pd.DataFrame(rows)

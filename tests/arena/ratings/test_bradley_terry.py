@@ -19,7 +19,7 @@ def games(*results: tuple[str, str, float], game: str = "g") -> pd.DataFrame:
     return pd.DataFrame({
         "episode_id": [f"e{i}" for i in range(len(results))], "game": game,
         "first": [r[0] for r in results], "second": [r[1] for r in results],
-        "score": [float(r[2]) for r in results], "weight": 1.0, "forfeit": False,
+        "score": [float(r[2]) for r in results], "weight": 1.0, "forfeit": False, "sequential": True,
     })
 
 

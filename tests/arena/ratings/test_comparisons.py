@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from arena.ratings import comparisons
 
 
-def seat(episode, seat_no, player, ret, status="ok", forfeit=False, game="g", decisions=10, illegal=0):
+def seat(episode, seat_no, player, ret, status="ok", forfeit=False, game="g", decisions=10, illegal=0, mover=0):
+    """One seats row; `mover` is the seat that moved first in the episode (None: a simultaneous first decision)."""
     return {"episode_id": episode, "game": game, "game_key": game, "seat": seat_no, "player": player,
             "status": status, "return": ret, "outcome": "" if status in ("error", "skipped") else "x",
-            "forfeit": forfeit, "decisions": decisions, "illegal_attempts": illegal, "random_fallbacks": 0}
+            "forfeit": forfeit, "first_mover": None if mover is None else seat_no == mover,
+            "decisions": decisions, "illegal_attempts": illegal, "random_fallbacks": 0}
 
 
 def test_a_three_player_episode_becomes_three_pairs_ranked_by_return():
@@ -41,3 +44,31 @@ def test_comparisons_come_in_playing_order_when_episodes_are_given():
     episodes = pd.DataFrame({"episode_id": ["late", "early"],
                              "started_at": pd.to_datetime(["2026-01-02", "2026-01-01"], utc=True)})
     assert comparisons(seats, episodes)["episode_id"].tolist() == ["early", "late"]
+
+
+def test_the_seat_that_moved_first_goes_first_whatever_its_number():
+    # OpenSpiel chess: White is player 1 and moves first. Seat 1 won this one.
+    seats = pd.DataFrame([seat("e", 0, "black", -1.0, mover=1), seat("e", 1, "white", 1.0, mover=1)])
+    row = comparisons(seats).iloc[0]
+    assert (row["first"], row["second"], row["score"], row["sequential"]) == ("white", "black", 1.0, True)
+
+
+def test_in_a_multi_player_game_the_first_mover_leads_its_pairs_and_the_rest_keep_seat_order():
+    seats = pd.DataFrame([seat("e", 0, "a", 1.0, mover=2), seat("e", 1, "b", 2.0, mover=2),
+                          seat("e", 2, "c", 3.0, mover=2)])
+    c = comparisons(seats).set_index(["first", "second"])
+    assert c["score"].to_dict() == {("c", "a"): 1.0, ("c", "b"): 1.0, ("a", "b"): 0.0}
+    assert c["sequential"].all()
+
+
+def test_a_simultaneous_first_decision_has_no_first_mover():
+    seats = pd.DataFrame([seat("e", 0, "a", 3.0, mover=None), seat("e", 1, "b", 0.0, mover=None)])
+    seats["first_mover"] = seats["first_mover"].astype("boolean")
+    row = comparisons(seats).iloc[0]
+    assert (row["first"], row["score"], row["sequential"]) == ("a", 1.0, False)
+
+
+def test_seats_without_the_first_mover_column_are_refused():
+    seats = pd.DataFrame([seat("e", 0, "a", 1.0), seat("e", 1, "b", -1.0)]).drop(columns="first_mover")
+    with pytest.raises(ValueError, match="first_mover"):
+        comparisons(seats)

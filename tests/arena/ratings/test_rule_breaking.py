@@ -8,10 +8,12 @@ import pytest
 from arena.ratings import poisson_interval, rule_breaking
 
 
-def seat(episode, seat_no, player, ret, status="ok", forfeit=False, game="g", decisions=10, illegal=0):
+def seat(episode, seat_no, player, ret, status="ok", forfeit=False, game="g", decisions=10, illegal=0, mover=0):
+    """One seats row; `mover` is the seat that moved first in the episode (None: a simultaneous first decision)."""
     return {"episode_id": episode, "game": game, "game_key": game, "seat": seat_no, "player": player,
             "status": status, "return": ret, "outcome": "" if status in ("error", "skipped") else "x",
-            "forfeit": forfeit, "decisions": decisions, "illegal_attempts": illegal, "random_fallbacks": 0}
+            "forfeit": forfeit, "first_mover": None if mover is None else seat_no == mover,
+            "decisions": decisions, "illegal_attempts": illegal, "random_fallbacks": 0}
 
 
 def test_poisson_interval_known_values():

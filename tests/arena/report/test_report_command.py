@@ -37,12 +37,16 @@ def test_report_writes_tables_figures_and_one_self_contained_page(results_dir, t
     pooled = board[board.scope == "all"].set_index("player")
     assert set(pooled.index) == PLAYERS and pooled.loc["random", "rating"] == 1000.0
     assert (pooled.games == pooled.wins + pooled.draws + pooled.losses).all()
+    notes = board.record_note.astype("string").fillna("")  # null where the record is ordinary
+    assert set(notes) <= {"", "perfect", "few games", "perfect, few games"}
+    assert (notes.str.contains("perfect") == ((board.wins == board.games) | (board.losses == board.games))).all()
     cheap = pooled.loc["simulated_cheap"]
     assert cheap.illegal_per_100 > 0 and cheap.cost_usd > 0 and cheap.latency_p95_s > 0
     assert pooled.loc["mcts_8", "cost_usd"] == 0 and pd.isna(pooled.loc["mcts_8", "latency_mean_s"])
 
     data = json.loads((out / "leaderboard.json").read_text())
     assert data["rounds"] == 200 and data["anchor"]["all"] == "random"
+    assert data["record_notes"]["few_games_threshold"] == 10 and "profile likelihood" in data["method"]
     assert len(data["leaderboard"]) == len(board) and {"scope", "elo"} <= set(data["seat_advantage"][0])
     pairs = pd.DataFrame(json.loads((out / "pairwise.json").read_text()))
     assert len(pairs) == len(pd.read_csv(out / "pairwise.csv")) > 0
@@ -53,7 +57,10 @@ def test_report_writes_tables_figures_and_one_self_contained_page(results_dir, t
     page = (out / "report.html").read_text()
     assert page.count('src="data:image/png;base64,') == len(figures)
     assert not re.search(r'(src|href)="(?!data:)', page) and "<script" not in page  # nothing to fetch
-    assert all(p in page for p in PLAYERS) and "<h2>kuhn_poker</h2>" in page
+    assert all(p in page for p in PLAYERS) and "<h2>kuhn_poker</h2>" in page and "<th>record</th>" in page
+    flagged = board[board.record_note.notna()]
+    for row in flagged.itertuples():  # marked as in the terminal, with the footnote
+        assert "perfect record" in page if "perfect" in row.record_note else "† fewer than 10 games" in page
 
 
 def test_one_game_only(results_dir, tmp_path, capsys):
@@ -92,7 +99,7 @@ def test_only_errored_episodes_is_an_error_not_an_empty_report(results_dir, tmp_
         (broken / table).mkdir(parents=True)
         df = pd.read_parquet(results_dir / table)
         if table != "moves":
-            df = df.assign(status="error", **({"outcome": ""} if table == "seats" else {}))
+            df = df.assign(status="error", **({"outcome": None} if table == "seats" else {}))
         df.to_parquet(broken / table / "part-0.parquet")
     assert "no finished episodes to rate (72 error)" in one_error(["report", str(broken)], capsys)
 

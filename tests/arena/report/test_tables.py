@@ -7,6 +7,7 @@ import pandas as pd
 from rich.console import Console
 
 from arena.ratings.synthetic import synthetic_results
+from arena.report.build import readable
 from arena.report import leaderboard, pairwise, pairwise_matrix, print_leaderboard, standings
 from arena.results import load
 from arena.results.reader import Results
@@ -74,3 +75,48 @@ def test_what_arena_run_prints_from_a_folder_loaded_without_moves(results_dir):
     print_leaderboard(standings(results), "Leaderboard: report_demo", console=console)
     text = console.export_text()
     assert "Leaderboard: report_demo" in text and "mcts_8" in text and "random = 1000" in text
+
+
+def with_extra_games(r: Results, player: str, opponent: str, results: list[float]) -> Results:
+    """`r` plus one episode per entry of `results` (the return of `player`, seat 0, against `opponent`)."""
+    ids = [f"extra-{player}-{i}" for i in range(len(results))]
+    rows = r.seats.iloc[: 2 * len(results)].copy()
+    rows["episode_id"] = rows["play_id"] = np.repeat(ids, 2)
+    rows["player"] = [player, opponent] * len(results)
+    ret = np.ravel([[x, -x] for x in results])
+    rows["return"] = ret
+    rows["outcome"] = np.where(ret > 0, "win", np.where(ret < 0, "loss", "draw"))
+    rows["status"], rows["forfeit"] = "ok", False
+    episodes = r.episodes.iloc[: len(results)].assign(episode_id=ids, play_id=ids, status="ok")
+    return Results(pd.concat([r.episodes, episodes], ignore_index=True), pd.concat([r.seats, rows], ignore_index=True),
+                   r.moves)
+
+
+def test_ratings_that_rest_on_a_perfect_or_near_empty_record_are_flagged():
+    r = synthetic_results({"random": 0.0, "good": 300.0}, 200, seed=8)
+    r = with_extra_games(r, "star", "random", [1.0, 1.0])  # the issue's 2-0-0
+    r = with_extra_games(r, "newcomer", "good", [1.0, -1.0, 0.0])
+    s = standings(r, rounds=100)
+    notes = s.board().set_index("player")["record_note"]
+    assert notes.to_dict() == {"star": "perfect, few games", "newcomer": "few games", "good": None, "random": None}
+    star = s.board().set_index("player").loc["star"]
+    assert star.ci_low < star.rating < star.ci_high and star.ci_high - star.rating > 400
+
+    console = Console(width=80, record=True)
+    print_leaderboard(s, "Leaderboard: flags", console=console)
+    text = console.export_text()
+    star_line = next(line for line in text.splitlines() if "star" in line)
+    newcomer_line = next(line for line in text.splitlines() if "newcomer" in line)
+    assert "*†" in star_line and "†" in newcomer_line and "*" not in newcomer_line
+    assert "* perfect record" in text and "† fewer than 10 games" in text
+    html_rows = readable(s.board()).set_index("player")  # the report page's table
+    assert html_rows.loc["star", "rating"].endswith("*†") and html_rows.loc["star", "record"] == "perfect, few games"
+
+
+def test_no_flag_and_no_footnote_when_every_record_is_ordinary():
+    r = synthetic_results({"random": 0.0, "good": 100.0, "better": 200.0}, 300, seed=9)
+    s = standings(r, rounds=50)
+    assert s.leaderboard["record_note"].isna().all()
+    console = Console(width=80, record=True)
+    print_leaderboard(s, "Leaderboard: plain", console=console)
+    assert "perfect record" not in console.export_text() and "†" not in console.export_text()
