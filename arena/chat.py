@@ -37,9 +37,10 @@ class Sampling:
 class ChatRequest:
     """One chat completion request.
 
-    `legal_moves` are the labels the prompt lists. When `constrain` is set, a
-    backend that can (vLLM structured outputs) restricts decoding to them;
-    others ignore it.
+    `legal_moves` are the labels the prompt lists. When `constrain` is set, the
+    backend restricts decoding to them (vLLM structured outputs, a JSON schema
+    for providers that take one). A player whose backend cannot constrain is
+    refused when the config is read, so `constrain` is never silently ignored.
     """
 
     messages: list[dict[str, str]]

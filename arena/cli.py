@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.set_defaults(func=cmd_play)
 
     models = sub.add_parser("models", help="list configured models and whether each is ready (key, api_base, limits)")
-    models.add_argument("config", nargs="?", help="tournament YAML: list its models; default: every model in the models file")
+    models.add_argument("config", nargs="?", help="tournament YAML: list its models; default: every model in the models files")
     models.add_argument("--models-file", help="litellm models file when no config is given; default: the one shipped "
                         "with the package (configs/litellm_models.yaml)")
     models.add_argument("--vllm-models-file", help="vllm models file when no config is given; default: the one shipped "

@@ -92,7 +92,7 @@ def play_at_terminal(game_name: str, params: list[str], vs: str, side: str | Non
 def _context(game_name: str, opponent: PlayerSpec, config: str | None, overrides: list[str]) -> Tournament:
     """The settings a backend needs (models file, provider limits), from --config when given."""
     base = load_tournament(config, overrides) if config else None
-    settings = {k: getattr(base, k) for k in ("litellm_models", "providers", "budget_usd")} if base else {}
+    settings = {k: getattr(base, k) for k in ("litellm_models", "vllm_models", "providers", "budget_usd")} if base else {}
     return Tournament(name="play", format="match", games=[GameSpec(name=game_name)],
                       players=[RandomPlayer(type="random", name="you"), opponent], **settings)
 

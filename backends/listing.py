@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
+from arena.config.errors import ConfigError
+from arena.config.files import resolve, shipped
 from arena.config.models import LLMPlayer, ProviderLimits, Tournament
 from backends import keys
 from backends.litellm_models import PREFIX, ModelEntry, find_entry, read_models_file
@@ -17,10 +21,37 @@ def _limit(value) -> str:
     return "-" if value is None else str(value)
 
 
-def models_table(t: Tournament | None, models_file: str, vllm_file: str = "configs/vllm_models.yaml") -> pd.DataFrame:
-    """One row per model: of the tournament's llm players when `t` is given, else of the models files."""
+def models_command(config: str | None, overrides: Sequence[str], models_file: str | None, vllm_file: str | None) -> int:
+    """`arena models [CONFIG]`: print the table, or say that there is nothing to list and where it looked."""
+    from arena.config.load import load_tournament
+    from arena.render_table import print_table
+
+    if config is None and overrides:
+        raise ConfigError("--override: changes a tournament's keys; give the CONFIG it applies to")
+    flag = "--models-file" if models_file else "--vllm-models-file" if vllm_file else None
+    if config is not None and flag:
+        raise ConfigError(f"{flag}: CONFIG names its own models files; use --override litellm_models=PATH "
+                          "(or vllm_models=PATH) instead")
+    t = load_tournament(config, overrides) if config is not None else None
+    files = (t.litellm_models, t.vllm_models) if t else (
+        resolve(models_file, Path.cwd()) if models_file else shipped("litellm_models"),
+        resolve(vllm_file, Path.cwd()) if vllm_file else shipped("vllm_models"))
+    table = models_table(t, *files)
+    where = f"{files[0]} and {files[1]}"
+    if table.empty:
+        print(f"no llm players in {config}; nothing to list (models files: {where})" if t
+              else f"no models: {where} list none")
+        return 0
+    print_table(table, f"Models ({where}); limits: model / provider")
+    return 0
+
+
+def models_table(t: Tournament | None, models_file: str | None = None, vllm_file: str | None = None) -> pd.DataFrame:
+    """One row per model: of the tournament's llm players (and its models files) when `t` is given,
+    else of the models files (default: those shipped with the package)."""
+    models_file = t.litellm_models if t else models_file or shipped("litellm_models")
+    vllm_file = t.vllm_models if t else vllm_file or shipped("vllm_models")
     models = read_models_file(models_file)
-    vllm_file = t.vllm_models if t else vllm_file
     if t is not None:
         names = list(dict.fromkeys(p.model for p in t.players if isinstance(p, LLMPlayer)))
     else:

@@ -12,6 +12,7 @@ import time
 from arena.chat import ChatRequest, ChatResult, ErrorClass
 from backends import keys
 from backends.errors import Classified, classify
+from backends.litellm_constraint import constraint_fields, constraint_method
 from backends.litellm_models import ModelEntry
 from backends.retry import RetryPolicy, with_retries
 
@@ -31,6 +32,7 @@ class LiteLLMCaller:
         self.entry, self.provider, self.limiters, self.ledger = entry, provider, limiters, ledger
         self.policy, self.track_spend = policy or RetryPolicy(), track_spend
         self.key_variable = (keys.key_variables(entry) or [None])[0] if keys.key_required(entry) else entry.api_key_env
+        self.constraint = constraint_method(entry, provider)
         self.blocked: dict[str, tuple[str, str]] = {}
 
     def _kwargs(self, request: ChatRequest) -> dict:
@@ -40,8 +42,8 @@ class LiteLLMCaller:
                       max_retries=0, api_base=self.entry.api_base, api_key=self._api_key())
         if s.seed is not None:
             kwargs["seed"] = s.seed
-        if request.constrain and self.provider == "hosted_vllm":
-            kwargs["extra_body"] = {"structured_outputs": {"choice": request.legal_moves}}
+        if request.constrain and request.legal_moves and self.constraint:
+            kwargs.update(constraint_fields(self.constraint, request.legal_moves))
         return {**kwargs, **self.entry.extra}
 
     def _api_key(self) -> str | None:
@@ -57,6 +59,9 @@ class LiteLLMCaller:
         hit = self.blocked.get(name) or self.blocked.get("*")
         if hit:
             return ChatResult(error_class=ErrorClass(hit[0]), error=hit[1])
+        if request.constrain and not self.constraint:  # refused at config time; never sent unconstrained
+            return ChatResult(error_class=ErrorClass.FATAL,
+                              error=f"{name} cannot constrain its answer to the legal moves")
         estimate, timing = estimate_tokens(request), {}
 
         async def attempt():

@@ -12,14 +12,18 @@ also be a mapping that adds api_base, limits, prices and extra request parameter
         rpm: 600
         input_cost_per_token: 0.0000002
         extra: {top_k: 5}
+        constrain_with: response_format   # how constrain_moves is sent (backends/litellm_constraint.py)
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from arena.config.errors import ConfigError
 
 PREFIX = "litellm_"
 
@@ -40,6 +44,13 @@ class ModelEntry(BaseModel):
     output_cost_per_token: float | None = Field(default=None, ge=0, description="Price override, USD per completion token.")
     budget_usd: float | None = Field(default=None, gt=0, description="Spend cap; once reached, the model's remaining episodes are skipped.")
     extra: dict[str, object] = Field(default_factory=dict, description="Extra request parameters passed to litellm.acompletion.")
+    constrain_with: Literal["auto", "response_format", "structured_outputs", "none"] = Field(
+        default="auto",
+        description="How players' constrain_moves reaches the model: 'response_format' (an OpenAI-style JSON schema "
+        "whose action is one of the legal moves), 'structured_outputs' (vLLM's choice among them), 'none' (refused); "
+        "'auto': structured_outputs for hosted_vllm, response_format where LiteLLM knows the model supports "
+        "response schemas, else none.",
+    )
 
     @property
     def litellm_model(self) -> str:
@@ -58,14 +69,14 @@ class ModelsFile(BaseModel):
     models: list[ModelEntry] = Field(default_factory=list, description="Models that may play.")
 
 
-class ModelsFileError(ValueError):
-    pass
+class ModelsFileError(ConfigError):
+    """A one-line error about a litellm models file, reported like any config error (exit 2)."""
 
 
 def read_models_file(path: str | Path) -> ModelsFile:
     path = Path(path)
-    if not path.exists():
-        return ModelsFile()
+    if not path.is_file():
+        raise ModelsFileError(f"{path}: no such models file; give the path of an existing file")
     try:
         data = yaml.safe_load(path.read_text()) or {}
         entries = [{"name": m} if isinstance(m, str) else m for m in data.get("models") or []]

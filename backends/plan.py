@@ -21,7 +21,7 @@ from backends.limiter import Limiter
 from backends.litellm_models import PREFIX, ModelEntry, find_entry, read_models_file
 from backends.secrets import key_fingerprint
 from backends.vllm_backend import PREFIX as VLLM_PREFIX
-from backends.vllm_backend import VLLMHandleBackend
+from backends.vllm_backend import VLLMHandleBackend, json_constraint
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class BackendPlan:
     def backend_for(self, spec: LLMPlayer) -> ChatBackend:
         if spec.model.startswith(VLLM_PREFIX):
             # One backend per (model, constraint form), built in the process that plays: handles are per process.
-            json = spec.backend_options.get("constraint", "choice") == "json"
+            json = json_constraint(spec)
             key = f"{spec.model}|{'json' if json else 'choice'}"
             if key not in self.clients:
                 self.clients[key] = VLLMHandleBackend(spec.model, self.serve_app, json_constraint=json)
@@ -62,9 +62,11 @@ class BackendPlan:
 
 
 def litellm_entries(t: Tournament) -> dict[str, ModelEntry]:
+    names = [p.model for p in t.players if isinstance(p, LLMPlayer) and p.model.startswith(PREFIX)]
+    if not names:
+        return {}
     models = read_models_file(t.litellm_models)
-    return {p.model: find_entry(models, p.model, t.litellm_models)
-            for p in t.players if isinstance(p, LLMPlayer) and p.model.startswith(PREFIX)}
+    return {name: find_entry(models, name, t.litellm_models) for name in names}
 
 
 def _accounts(t: Tournament, entries: dict[str, ModelEntry]) -> dict[tuple, list[tuple[ModelEntry, str]]]:

@@ -7,6 +7,7 @@ import json
 from functools import lru_cache
 
 from arena.chat import ChatBackend
+from arena.config.files import shipped
 from arena.config.models import LLMPlayer, Tournament
 
 # prefix -> "module:factory" for backends built per process from the player spec alone.
@@ -31,35 +32,44 @@ def provider_of(model: str) -> str:
 
 
 def check(spec: LLMPlayer, t: Tournament | None = None) -> None:
-    """Fail before any episode runs if the model cannot be reached at all: unknown prefix,
-    not listed in the models file, or its API key missing."""
+    """Fail before any episode runs if the model cannot be reached at all (unknown prefix, not listed
+    in the models file, API key missing) or would ignore one of the player's options."""
     prefix = provider_of(spec.model)
-    if prefix == "vllm_":
-        from backends.vllm_models import VLLMConfigError, check_model_dir, find_vllm_entry, read_vllm_models
+    if prefix == "simulated_":
+        from backends.simulated import check_options
 
-        path = t.vllm_models if t else "configs/vllm_models.yaml"
-        try:
-            check_model_dir(find_vllm_entry(read_vllm_models(path), spec.model, path), path)
-        except VLLMConfigError as e:
-            raise UnknownModel(str(e)) from None
-        unknown = set(spec.backend_options) - {"constraint"}
-        if unknown or spec.backend_options.get("constraint", "choice") not in ("choice", "json"):
-            raise UnknownModel(f"model '{spec.model}': backend_options takes only constraint: choice|json")
-        return
-    if prefix != "litellm_":
-        return
+        check_options(spec)
+    elif prefix == "vllm_":
+        _check_vllm(spec, t.vllm_models if t else shipped("vllm_models"))
+    elif prefix == "litellm_":
+        _check_litellm(spec, t.litellm_models if t else shipped("litellm_models"))
+
+
+def _check_vllm(spec: LLMPlayer, path: str) -> None:
+    from backends.vllm_backend import check_options
+    from backends.vllm_models import VLLMConfigError, check_model_dir, find_vllm_entry, read_vllm_models
+
+    try:
+        check_model_dir(find_vllm_entry(read_vllm_models(path), spec.model, path), path)
+    except VLLMConfigError as e:
+        raise UnknownModel(str(e)) from None
+    check_options(spec)
+
+
+def _check_litellm(spec: LLMPlayer, path: str) -> None:
     try:
         importlib.import_module("litellm")
     except ImportError:
         raise UnknownModel(f"model '{spec.model}' needs the litellm package: pip install litellm") from None
     from backends import keys
+    from backends.litellm_constraint import check_options
     from backends.litellm_models import ModelsFileError, find_entry, read_models_file
 
-    path = t.litellm_models if t else "configs/litellm_models.yaml"
     try:
         entry = find_entry(read_models_file(path), spec.model, path)
     except ModelsFileError as e:
         raise UnknownModel(str(e)) from None
+    check_options(spec, entry, keys.provider_of(entry), path)
     missing = keys.missing_key(entry)
     if missing:
         raise UnknownModel(f"model '{spec.model}' needs the API key in {missing}; set it in the environment or in ./.env")

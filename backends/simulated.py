@@ -12,17 +12,37 @@ import random
 import time
 
 from arena.chat import ChatRequest, ChatResult
+from arena.config.errors import PlayerOptionError, show
 from arena.config.models import LLMPlayer
+
+# option -> (lowest, highest) value it takes
+OPTIONS = {"latency_ms": (0.0, float("inf")), "illegal_rate": (0.0, 1.0)}
+
+
+def check_options(spec: LLMPlayer) -> None:
+    """Refuse an option it would ignore or cannot honour. It honours constrain_moves by answering only
+    legal moves, which it does unless illegal_rate asks for illegal ones: the two together are refused."""
+    who = f"player '{spec.display_name}' ({spec.model})"
+    for key, value in spec.backend_options.items():
+        if key not in OPTIONS:
+            raise PlayerOptionError(f"backend_options.{key}", f"{who}: unknown option '{key}'; simulated_* models "
+                                    f"take {', '.join(OPTIONS)}")
+        low, high = OPTIONS[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            bounds = f"from {low:g} to {high:g}" if high < float("inf") else f">= {low:g}"
+            raise PlayerOptionError(f"backend_options.{key}", f"{who}: {key} must be a number {bounds}, "
+                                    f"got {show(value)}")
+    if spec.constrain_moves and spec.backend_options.get("illegal_rate"):
+        raise PlayerOptionError("constrain_moves", f"{who}: constrain_moves means only legal answers, which "
+                                "illegal_rate contradicts; drop one of them")
 
 
 class SimulatedBackend:
     def __init__(self, spec: LLMPlayer):
+        check_options(spec)
         options = spec.backend_options
         self.latency_s = float(options.get("latency_ms", 0)) / 1000
         self.illegal_rate = float(options.get("illegal_rate", 0.0))
-        unknown = set(options) - {"latency_ms", "illegal_rate"}
-        if unknown:
-            raise ValueError(f"model '{spec.model}': unknown backend_options {sorted(unknown)}; use latency_ms, illegal_rate")
 
     async def chat(self, request: ChatRequest) -> ChatResult:
         start = time.perf_counter()

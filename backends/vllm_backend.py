@@ -11,11 +11,33 @@ import re
 import time
 
 from arena.chat import ChatRequest, ChatResult, ErrorClass
+from arena.config.errors import PlayerOptionError, show
+from arena.config.models import LLMPlayer
 from backends.errors import Classified
 from backends.retry import RetryPolicy, with_retries
 
 PREFIX = "vllm_"
 _CONTEXT = ("maximum context length", "context length", "too long")
+CONSTRAINTS = ("choice", "json")  # backend_options.constraint: the form constrain_moves takes
+
+
+def check_options(spec: LLMPlayer) -> None:
+    """Refuse options this backend would ignore: any but `constraint`, and that one without constrain_moves."""
+    who = f"player '{spec.display_name}' ({spec.model})"
+    for key, value in spec.backend_options.items():
+        if key != "constraint":
+            raise PlayerOptionError(f"backend_options.{key}", f"{who}: unknown option '{key}'; vllm_* models take "
+                                    "only constraint: choice|json (serving settings go in the vllm models file)")
+        if value not in CONSTRAINTS:
+            raise PlayerOptionError("backend_options.constraint", f"{who}: constraint must be choice or json, "
+                                    f"got {show(value)}")
+        if not spec.constrain_moves:
+            raise PlayerOptionError("backend_options.constraint", f"{who}: constraint applies only with "
+                                    "constrain_moves: true; set it or remove the option")
+
+
+def json_constraint(spec: LLMPlayer) -> bool:
+    return spec.backend_options.get("constraint", "choice") == "json"
 
 
 def deployment_name(model_id: str) -> str:

@@ -24,6 +24,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from arena.config.errors import ConfigError
+
 PREFIX = "vllm_"
 # Keys with their own field (one source of truth), and keys Ray Serve LLM sets itself and rejects.
 OWN_FIELDS = {"tensor_parallel_size", "max_model_len", "gpu_memory_utilization", "dtype", "tokenizer"}
@@ -31,8 +33,8 @@ SET_BY_SERVE = {"model", "served_model_name", "distributed_executor_backend"}
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")
 
 
-class VLLMConfigError(ValueError):
-    """A one-line error about configs/vllm_models.yaml or a model directory it names."""
+class VLLMConfigError(ConfigError):
+    """A one-line error about configs/vllm_models.yaml or a model directory it names (exit 2 from the CLI)."""
 
 
 class Autoscaling(BaseModel):
@@ -121,10 +123,10 @@ def _resolve(entry: VLLMEntry, base: Path) -> VLLMEntry:
 
 
 def read_vllm_models(path: str | Path) -> VLLMModelsFile:
-    """The file's entries with absolute paths; an absent file lists no models."""
+    """The file's entries with absolute paths."""
     path = Path(path)
-    if not path.exists():
-        return VLLMModelsFile()
+    if not path.is_file():
+        raise VLLMConfigError(f"{path}: no such models file; give the path of an existing file")
     try:
         models = VLLMModelsFile.model_validate(yaml.safe_load(path.read_text()) or {})
     except (yaml.YAMLError, ValidationError) as e:

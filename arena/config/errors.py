@@ -25,3 +25,15 @@ def show(value: object) -> str:
         return "true" if value else "false"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+class PlayerOptionError(ValueError):
+    """A player setting that its backend cannot honour, raised by a player check.
+
+    `option` is the key under the player (``constrain_moves``, ``backend_options.latency_ms``),
+    so the loader can point at it as the user wrote it (``agents.player_0.constrain_moves``).
+    """
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option = option
+        super().__init__(message)

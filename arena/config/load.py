@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from arena.config.compat import BGA_KEYS, Translated, translate
-from arena.config.errors import ConfigError, show
+from arena.config.errors import ConfigError, PlayerOptionError, show
+from arena.config.files import MODELS_FILES, resolve
 from arena.config.models import GameSpec, HumanPlayer, LLMPlayer, MCTSPlayer, PlayerSpec, RandomPlayer, Tournament
 from arena.config.overrides import apply_overrides
 from arena.games.registry import UnknownGame, check_game_name, load_game
@@ -38,14 +40,19 @@ PlayerCheck = Callable[[PlayerSpec, Tournament], None]
 
 
 def load_tournament(path: str | None, overrides: Sequence[str] = (), check_player: PlayerCheck | None = None) -> Tournament:
-    """Read a YAML file (or start empty when `path` is None), apply overrides, translate, validate."""
-    return load_tournament_dict(_read(path) if path else {}, overrides, check_player)
+    """Read a YAML file (or start empty when `path` is None), apply overrides, translate, validate.
+    Paths to models files in the file are read against its folder."""
+    folder = Path(path).absolute().parent if path else None
+    return load_tournament_dict(_read(path) if path else {}, overrides, check_player, folder=folder)
 
 
 def load_tournament_dict(
-    data: dict[str, Any], overrides: Sequence[str] = (), check_player: PlayerCheck | None = None
+    data: dict[str, Any], overrides: Sequence[str] = (), check_player: PlayerCheck | None = None,
+    folder: Path | None = None,
 ) -> Tournament:
-    """Validate an already-parsed config; overrides address the keys as written in `data`."""
+    """Validate an already-parsed config; overrides address the keys as written in `data`. Relative
+    models-file paths in `data` are read against `folder` (default: the working directory), those
+    given in `overrides` against the working directory."""
     if not isinstance(data, dict):
         raise ConfigError(f"expected a mapping of keys at the top level, got {show(data)}")
     tr = translate(apply_overrides(data, list(overrides)))
@@ -54,9 +61,27 @@ def load_tournament_dict(
     except ValidationError as e:
         text, path = _one_line(e, tr)
         raise ConfigError(text, path=path) from None
+    tournament = _locate_models_files(tournament, data, overrides, folder)
     _check_games(tournament, tr)
     _check_players(tournament, tr, check_player)
     return tournament
+
+
+def _locate_models_files(t: Tournament, data: dict[str, Any], overrides: Sequence[str],
+                         folder: Path | None) -> Tournament:
+    """Absolute paths to the models files, each checked to exist: workers and the manifest get these."""
+    typed = {pair.partition("=")[0].strip() for pair in overrides}
+    update = {}
+    for key in MODELS_FILES:
+        base = folder if folder is not None and key in data and key not in typed else Path.cwd()
+        path = resolve(getattr(t, key), base)
+        if not Path(path).is_file():
+            against = "the tournament file's folder" if base is folder else "the working directory"
+            why = ("the default shipped with the package" if key not in data and key not in typed
+                   else f"a relative path is read against {against}")
+            raise ConfigError(f"{key}: no such models file {path} ({why}); give the path of an existing file", path=key)
+        update[key] = path
+    return t.model_copy(update=update)
 
 
 def _read(path: str) -> dict[str, Any]:
@@ -203,6 +228,9 @@ def _check_players(t: Tournament, tr: Translated, check_player: PlayerCheck | No
             continue
         try:
             check_player(p, t)
+        except PlayerOptionError as e:
+            key = f"{path}.{e.option}"
+            raise ConfigError(f"{key}: {e}", path=key) from None
         except ValueError as e:
             key = f"{path}.model" if isinstance(p, LLMPlayer) else path
             raise ConfigError(f"{key}: {e}", path=key) from None

@@ -6,6 +6,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from arena.config.files import shipped
+
 PROMPT_VERSION = "v1"
 
 
@@ -165,8 +167,9 @@ class Tournament(StrictModel):
         description="Board Game Arena mode such as 'llm_vs_random'; checked against the player types when given.",
     )
     litellm_models: str = Field(
-        default="configs/litellm_models.yaml",
-        description="File listing the litellm_* models that may play (Board Game Arena shape), relative to the working directory.",
+        default_factory=lambda: shipped("litellm_models"),
+        description="File listing the litellm_* models that may play (Board Game Arena shape); a relative path is read "
+        "against the tournament file's folder; default: configs/litellm_models.yaml shipped with the package.",
     )
     providers: dict[str, ProviderLimits] = Field(
         default_factory=dict,
@@ -177,8 +180,9 @@ class Tournament(StrictModel):
         default=None, gt=0, description="Spend cap for the whole tournament; once reached, remaining LLM episodes are skipped."
     )
     vllm_models: str = Field(
-        default="configs/vllm_models.yaml",
-        description="File listing the vllm_* models (Board Game Arena shape), relative to the working directory.",
+        default_factory=lambda: shipped("vllm_models"),
+        description="File listing the vllm_* models (Board Game Arena shape); a relative path is read against the "
+        "tournament file's folder; default: configs/vllm_models.yaml shipped with the package.",
     )
     serve: ServeSettings = Field(default_factory=ServeSettings, description="Serving of the vllm_* models.")
 

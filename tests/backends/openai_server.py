@@ -2,8 +2,11 @@
 
 `python tests/backends/openai_server.py --port 0 --mode '{"latency_ms": 50}'` binds 127.0.0.1 and prints
 `PORT <n>` first. It answers `{"action": "<a legal move>"}` from the JSON list after the last `Legal moves:`
-of the last user message. `POST /control` merges a JSON mode (keys of DEFAULT_MODE); `GET /stats[?window_s=1]`
-counts requests, `POST /stats/reset` zeroes them. Tests and benchmarks use `start_server(**mode)`.
+of the last user message. A request that constrains the answer is obeyed as constrained decoding would: an
+OpenAI `response_format` JSON schema whose "action" is an enum gets `{"action": <one of them>}`, vLLM's
+`structured_outputs: {choice: [...]}` gets one of the choices bare; neither is ever a wrong answer.
+`POST /control` merges a JSON mode (keys of DEFAULT_MODE); `GET /stats[?window_s=1]` counts requests (and
+shows the last body received), `POST /stats/reset` zeroes them. Tests and benchmarks use `start_server(**mode)`.
 """
 
 from __future__ import annotations
@@ -63,6 +66,19 @@ def legal_moves(messages: list) -> list | None:
     return moves if isinstance(moves, list) and moves else None
 
 
+def constrained_moves(body: dict) -> tuple[list, bool] | None:
+    """The moves a request's structured-output constraint allows, and whether the answer is JSON; None if unconstrained."""
+    outputs = body.get("structured_outputs")
+    choice = outputs.get("choice") if isinstance(outputs, dict) else None
+    if isinstance(choice, list) and choice:
+        return choice, False
+    try:
+        enum = body["response_format"]["json_schema"]["schema"]["properties"]["action"]["enum"]
+    except (KeyError, TypeError):
+        return None
+    return (enum, True) if isinstance(enum, list) and enum else None
+
+
 class FakeOpenAI:
     """The server's state: mode, counters, and the decision for each request."""
 
@@ -88,12 +104,14 @@ class FakeOpenAI:
         self.arrivals: list[float] = []
         self.statuses: Counter = Counter()
         self.in_flight = self.max_in_flight = 0
+        self.constrained = 0  # answers given under a constraint of the request
         self.last_request: dict | None = None
 
     def stats(self, window_s: float | None) -> dict:
         out = {"total": len(self.arrivals), "by_status": {str(k): v for k, v in sorted(self.statuses.items())},
                "in_flight": self.in_flight, "max_concurrent": self.max_in_flight,
-               "elapsed_s": time.monotonic() - self.t0, "last_request": self.last_request}
+               "elapsed_s": time.monotonic() - self.t0, "last_request": self.last_request,
+               "constrained": self.constrained}
         if window_s:
             windows = [0] * (int(out["elapsed_s"] // window_s) + 1)
             for t in self.arrivals:
@@ -135,13 +153,16 @@ class FakeOpenAI:
         if m["malformed_rate"] and self.rng.random() < m["malformed_rate"]:
             return 200, None, MALFORMED, {}
         self.counter += 1
-        moves = legal_moves(messages)
+        moves, seed = legal_moves(messages), body.get("seed")
+        if allowed := constrained_moves(body):
+            self.constrained += 1
+            move = random.Random(seed if seed is not None else self.counter).choice(allowed[0])
+            return 200, None, json.dumps({"action": str(move)}) if allowed[1] else str(move), {}
         if m["wrong_answer_rate"] and self.rng.random() < m["wrong_answer_rate"]:
             move = WRONG_MOVE
         elif moves is None:
             move = "none"
         else:
-            seed = body.get("seed")
             move = random.Random(seed if seed is not None else self.counter).choice(moves)
         return 200, None, json.dumps({"action": str(move)}), {}
 

@@ -52,6 +52,7 @@ def test_vllm_entries_show_whether_their_model_directory_is_usable(tmp_path):
     vllm_file = tmp_path / "v.yaml"
     vllm_file.write_text(f"models:\n  - name: vllm_ok\n    model_path: {model}\n"
                          f"  - name: vllm_gone\n    model_path: {tmp_path / 'nowhere'}\n")
+    (tmp_path / "none.yaml").write_text("models: []\n")
     rows = models_table(None, str(tmp_path / "none.yaml"), str(vllm_file)).set_index("model")
     assert rows.loc["vllm_ok", "ready"] == "yes"
     assert rows.loc["vllm_gone", "ready"].startswith("no:") and "does not exist" in rows.loc["vllm_gone", "ready"]

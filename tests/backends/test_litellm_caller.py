@@ -27,7 +27,7 @@ def server():
 @pytest.fixture(autouse=True)
 def fresh(server):
     server.control(latency_ms=0, status_sequence=[], retry_after_s=None, hang_s=0, require_api_key=None,
-                   context_limit_chars=None, model_not_found=[], fail_rate=0.0)
+                   context_limit_chars=None, model_not_found=[], fail_rate=0.0, wrong_answer_rate=0.0)
     server.reset_stats()
 
 
@@ -123,3 +123,45 @@ def test_extra_parameters_and_constraints_reach_the_server(tmp_path, server):
     assert chat(caller, legal_moves=["a1", "b2"], constrain=True).ok
     sent = server.stats()["last_request"]
     assert sent["top_k"] == 7 and sent["structured_outputs"] == {"choice": ["a1", "b2"]}
+
+
+def schema_moves(sent: dict) -> list:
+    """The legal moves of an OpenAI-style response_format JSON schema, as the server received it."""
+    fmt = sent["response_format"]
+    assert fmt["type"] == "json_schema"
+    schema = fmt["json_schema"]["schema"]
+    assert schema["required"] == ["action"] and schema["additionalProperties"] is False
+    return schema["properties"]["action"]["enum"]
+
+
+def test_constrain_moves_sends_a_json_schema_where_litellm_knows_the_model_supports_it(tmp_path, server):
+    path = tmp_path / "models.yaml"
+    path.write_text(f"models:\n  - name: litellm_openai/gpt-4o-mini\n    api_base: {server.url}\n")
+    t = Tournament.model_validate({"games": [{"name": "tic_tac_toe"}], "format": "match", "litellm_models": str(path),
+                                   "players": [{"type": "llm", "model": "litellm_openai/gpt-4o-mini"},
+                                               {"type": "random"}]})
+    caller = prepare(t, use_ray=False).clients["litellm_openai/gpt-4o-mini"]
+    server.control(wrong_answer_rate=1.0)  # unconstrained, the server answers an illegal move
+    result = chat(caller, legal_moves=["a1", "b2"], constrain=True)
+    assert result.ok and result.text in {'{"action": "a1"}', '{"action": "b2"}'}  # the server obeyed the schema
+    assert schema_moves(server.stats()["last_request"]) == ["a1", "b2"]
+    assert server.stats()["constrained"] == 1
+    assert chat(caller, legal_moves=["a1", "b2"]).text == '{"action": "zz9"}'  # not asked: not constrained
+    assert "response_format" not in server.stats()["last_request"]
+
+
+def test_constrain_with_on_the_entry_chooses_how_an_unknown_model_is_constrained(tmp_path, server):
+    _, caller = backend(tmp_path, server, "    constrain_with: response_format\n")
+    assert chat(caller, legal_moves=["a1", "c3"], constrain=True).ok
+    assert schema_moves(server.stats()["last_request"]) == ["a1", "c3"]
+    _, caller = backend(tmp_path, server, "    constrain_with: structured_outputs\n")
+    assert chat(caller, legal_moves=["b2"], constrain=True).ok
+    sent = server.stats()["last_request"]
+    assert sent["structured_outputs"] == {"choice": ["b2"]} and "response_format" not in sent
+
+
+def test_a_request_to_constrain_a_model_that_cannot_is_never_sent_unconstrained(tmp_path, server):
+    _, caller = backend(tmp_path, server)  # openai/test-model: LiteLLM knows no schema support
+    result = chat(caller, legal_moves=["a1"], constrain=True)
+    assert result.error_class is ErrorClass.FATAL and "constrain" in result.error
+    assert server.stats()["total"] == 0

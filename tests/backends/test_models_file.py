@@ -28,7 +28,8 @@ def test_allow_any_model_and_bad_files(tmp_path):
     path.write_text("models:\n  - name: litellm_x\n    rpm: lots\n")
     with pytest.raises(ModelsFileError, match=r"models.0.rpm"):
         read_models_file(path)
-    assert read_models_file(tmp_path / "absent.yaml").models == []
+    with pytest.raises(ModelsFileError, match=r"absent.yaml: no such models file"):
+        read_models_file(tmp_path / "absent.yaml")
 
 
 def test_the_shipped_models_file_reads():

@@ -37,7 +37,8 @@ def test_bga_shape_reads_and_relative_paths_follow_the_file(tmp_path, monkeypatc
     assert tiny.num_replicas is None and tiny.autoscaling is None and tiny.tensor_parallel_size == 1
     with pytest.raises(VLLMConfigError, match=r"'vllm_other' is not listed in .*vllm_models.yaml; add it"):
         find_vllm_entry(models, "vllm_other", path)
-    assert read_vllm_models(tmp_path / "absent.yaml").models == []
+    with pytest.raises(VLLMConfigError, match=r"absent.yaml: no such models file"):
+        read_vllm_models(tmp_path / "absent.yaml")
 
 
 @pytest.mark.parametrize(
