@@ -72,13 +72,3 @@ class ChatBackend(Protocol):
 
     async def chat(self, request: ChatRequest) -> ChatResult: ...
 
-
-class ModelUnavailable(Exception):
-    """A backend said the model cannot play at all (fatal error class).
-
-    The episode is recorded as `error` with this message; the tournament goes on.
-    """
-
-
-class ModelSkipped(Exception):
-    """The model may not play any more (its budget is spent): the episode is recorded as `skipped`."""

@@ -7,8 +7,9 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from arena.agents.base import Agent, Attempt, Decision, Turn
+from arena.agents.base import Agent, Attempt, Decision, PlayerFailure, Turn
 from arena.games.base import Game
+from arena.results.schema import EpisodeStatus
 
 
 @dataclass(slots=True)
@@ -24,7 +25,7 @@ class MoveLog:
 class EpisodeLog:
     """Filled in as the episode runs, so an error still leaves the moves made so far."""
 
-    status: str = "running"  # ok | truncated | forfeit | error
+    status: EpisodeStatus | None = None  # None while it runs
     reason: str = ""
     returns: list[float] = field(default_factory=list)
     forfeit_seats: list[int] = field(default_factory=list)
@@ -45,7 +46,7 @@ async def play_episode(
             state.apply_action(chance_rng.choices(actions, probs)[0])
             continue
         if max_moves is not None and log.num_moves >= max_moves:
-            log.status, log.reason = "truncated", f"max_moves={max_moves} reached"
+            log.status, log.reason = EpisodeStatus.TRUNCATED, f"max_moves={max_moves} reached"
             break
         seats = range(game.num_players) if state.is_simultaneous_node() else [state.current_player()]
         if log.num_moves == 0:
@@ -60,25 +61,25 @@ async def play_episode(
             _record(log, turn, text, decision)
         log.num_moves += 1
         if log.forfeit_seats:
-            log.status, log.reason = "forfeit", f"seat(s) {log.forfeit_seats} gave no legal move"
+            log.status, log.reason = EpisodeStatus.FORFEIT, f"seat(s) {log.forfeit_seats} gave no legal move"
             log.returns, log.final_state = _forfeit_returns(game, state, log.forfeit_seats), text
             return log
         if state.is_simultaneous_node():
             state.apply_actions([d.action for d in decisions])
         else:
             state.apply_action(decisions[0].action)
-    if log.status == "running":
-        log.status = "ok"
+    if log.status is None:
+        log.status = EpisodeStatus.OK
     log.returns, log.final_state = list(state.returns()), str(state)
     return log
 
 
 async def _act(agent: Agent, turn: Turn, state_text: str, log: EpisodeLog) -> Decision:
-    """An agent that fails (model unavailable, backend gave up) still leaves its attempts in the log."""
+    """A player that fails (model unavailable, backend gave up) still leaves its attempts in the log."""
     try:
         return await agent.act(turn)
-    except Exception as e:
-        for i, attempt in enumerate(getattr(e, "attempts", []), 1):
+    except PlayerFailure as e:
+        for i, attempt in enumerate(e.attempts, 1):
             log.moves.append(MoveLog(log.num_moves, turn.player, state_text, i, attempt))
         raise
 

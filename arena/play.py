@@ -31,11 +31,10 @@ def parse_pairs(pairs: list[str], what: str) -> dict:
     return out
 
 
-def resolve_opponent(vs: str, config: str | None, overrides: list[str]) -> PlayerSpec:
-    """`random`, `mcts`, `mcts:simulations=500,rollouts=2`, a model name, or a player name from --config."""
-    if config:
-        t = load_tournament(config, overrides)
-        for p in t.players:
+def resolve_opponent(vs: str, base: Tournament | None) -> PlayerSpec:
+    """`random`, `mcts`, `mcts:simulations=500,rollouts=2`, a model name, or a player name from --config (`base`)."""
+    if base is not None:
+        for p in base.players:
             if p.display_name == vs:
                 return p
     kind, _, args = vs.partition(":")
@@ -66,8 +65,11 @@ def play_at_terminal(game_name: str, params: list[str], vs: str, side: str | Non
         seat = seat_for(game, side)
     except ValueError as e:
         raise ConfigError(f"--side: {e}") from None
-    opponent = resolve_opponent(vs, config, overrides)
-    context = _context(game_name, opponent, config, overrides)
+    if overrides and not config:
+        raise ConfigError("--override: changes keys of a tournament file; give one with --config")
+    base = load_tournament(config, overrides) if config else None
+    opponent = resolve_opponent(vs, base)
+    context = _context(game_name, opponent, base)
     backend_for = None
     if isinstance(opponent, LLMPlayer):
         try:
@@ -89,9 +91,8 @@ def play_at_terminal(game_name: str, params: list[str], vs: str, side: str | Non
     return 0
 
 
-def _context(game_name: str, opponent: PlayerSpec, config: str | None, overrides: list[str]) -> Tournament:
-    """The settings a backend needs (models file, provider limits), from --config when given."""
-    base = load_tournament(config, overrides) if config else None
+def _context(game_name: str, opponent: PlayerSpec, base: Tournament | None) -> Tournament:
+    """The settings a backend needs (models file, provider limits), from --config (`base`) when given."""
     settings = {k: getattr(base, k) for k in ("litellm_models", "vllm_models", "providers", "budget_usd")} if base else {}
     return Tournament(name="play", format="match", games=[GameSpec(name=game_name)],
                       players=[RandomPlayer(type="random", name="you"), opponent], **settings)

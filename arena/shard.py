@@ -11,16 +11,19 @@ from datetime import datetime, timezone
 
 import pyarrow as pa
 
+from arena.agents.base import FailureKind, PlayerFailure
 from arena.agents.factory import BackendFor, make_agent
-from arena.chat import ModelSkipped
 from arena.config.models import Tournament
 from arena.episode import EpisodeLog, play_episode
 from arena.games import load_game
 from arena.results.rows import ResultsBuilder
+from arena.results.schema import EpisodeStatus
 from arena.schedule import EpisodeSpec, derive_seed
 
 
-async def play_one(t: Tournament, spec: EpisodeSpec, backend_for: BackendFor | None, rows: ResultsBuilder) -> str:
+async def play_one(
+    t: Tournament, spec: EpisodeSpec, backend_for: BackendFor | None, rows: ResultsBuilder
+) -> EpisodeStatus:
     """Play one episode and add its rows; an exception becomes status=error, never a lost row."""
     started, clock = datetime.now(timezone.utc), time.perf_counter()
     log = EpisodeLog()
@@ -31,11 +34,15 @@ async def play_one(t: Tournament, spec: EpisodeSpec, backend_for: BackendFor | N
         await play_episode(
             game, agents, random.Random(spec.seed), [random.Random(s) for s in seeds], t.max_moves_for(spec.game), log
         )
-    except ModelSkipped as e:
-        log.status, log.reason, log.returns = "skipped", f"budget: {e}", []
+    except PlayerFailure as e:
+        if e.kind is FailureKind.SKIPPED:
+            log.status, log.reason, log.returns = EpisodeStatus.SKIPPED, f"budget: {e.message}", []
+        else:
+            log.status, log.reason, log.returns = EpisodeStatus.ERROR, _reason(e), []
     except Exception as e:  # noqa: BLE001 - any failure of one episode must not take the others down
-        log.status, log.reason, log.returns = "error", _reason(e), []
+        log.status, log.reason, log.returns = EpisodeStatus.ERROR, _reason(e), []
     rows.add(spec, log, started, time.perf_counter() - clock)
+    assert log.status is not None  # play_episode sets it, or an exception above did
     return log.status
 
 

@@ -23,7 +23,7 @@ from arena.results import completed_episode_ids
 from arena.results.location import ResultsDir
 from arena.results.manifest import Manifest
 from arena.results.rows import ResultsBuilder
-from arena.results.schema import TABLES
+from arena.results.schema import TABLES, EpisodeStatus
 from arena.results.writer import concat, write_parts
 from arena.schedule import EpisodeSpec, count, episodes
 from backends.plan import BackendPlan
@@ -69,7 +69,7 @@ def _failed_shard_rows(t: Tournament, shard: list[EpisodeSpec], error: Exception
     rows = ResultsBuilder(t)
     reason = f"task failed: {type(error).__name__}: {str(error).splitlines()[0][:300] if str(error) else ''}"
     for spec in shard:
-        rows.add(spec, EpisodeLog(status="error", reason=reason), datetime.now(timezone.utc), 0.0)
+        rows.add(spec, EpisodeLog(status=EpisodeStatus.ERROR, reason=reason), datetime.now(timezone.utc), 0.0)
     return rows.tables()
 
 
@@ -205,4 +205,4 @@ def _collect(t: Tournament, ref, shard: list[EpisodeSpec]) -> dict:
 
 
 def _count_errors(tables: dict) -> int:
-    return pc.sum(pc.equal(tables["episodes"]["status"], "error")).as_py() or 0
+    return pc.sum(pc.equal(tables["episodes"]["status"], EpisodeStatus.ERROR.value)).as_py() or 0

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Protocol
 
 import pyspiel
 
+from arena.chat import ErrorClass
 from arena.games.base import Game
 
 
@@ -60,7 +63,44 @@ class Decision:
         return self.action is None
 
 
+class FailureKind(Enum):
+    """Why a player could not take its turn; decides how the episode is recorded."""
+
+    UNAVAILABLE = "unavailable"  # FATAL: bad key, unknown model; the episode is an error
+    GAVE_UP = "gave_up"  # RATE_LIMITED / TRANSIENT that outlived the backend's retries; an error
+    SKIPPED = "skipped"  # BUDGET: the model may not play any more, no call was made; skipped
+
+
+FAILURE_KINDS = {
+    ErrorClass.FATAL: FailureKind.UNAVAILABLE,
+    ErrorClass.RATE_LIMITED: FailureKind.GAVE_UP,
+    ErrorClass.TRANSIENT: FailureKind.GAVE_UP,
+    ErrorClass.BUDGET: FailureKind.SKIPPED,
+}
+"""The backend error classes that end an episode (REQUEST only costs an attempt)."""
+
+
+class PlayerFailure(Exception):
+    """A player could not take its turn: the episode ends, recorded as its kind says.
+
+    Carries the attempts made so far in this decision, so the episode loop records them
+    (a failed call is still a row of the moves table). `str()` is "<error class>: <message>".
+    """
+
+    def __init__(self, error_class: ErrorClass, message: str, attempts: Sequence[Attempt] = ()) -> None:
+        if error_class not in FAILURE_KINDS:
+            raise ValueError(f"error class {error_class.value!r} does not end an episode")
+        super().__init__(f"{error_class.value}: {message}")
+        self.kind: FailureKind = FAILURE_KINDS[error_class]
+        self.error_class: ErrorClass = error_class
+        self.message: str = message
+        self.attempts: list[Attempt] = list(attempts)
+
+
 class Agent(Protocol):
-    """A player. One instance plays one seat of one episode at a time."""
+    """A player. One instance plays one seat of one episode at a time.
+
+    `act` returns a Decision, or raises PlayerFailure when the player cannot play at all.
+    """
 
     async def act(self, turn: Turn) -> Decision: ...

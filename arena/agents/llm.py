@@ -14,14 +14,15 @@ illegal attempt: `legal=False`, `label` = the move as the model named it, `error
 '"<label>" is not a legal move.', re-prompted like any bad answer. It is never replaced
 by another move the answer mentions.
 
-Backend errors, classified once by the backend:
-- FATAL (bad key, unknown model): raise ModelUnavailable; the episode is an error.
-- RATE_LIMITED / TRANSIENT: the backend already retried; raise BackendGaveUp, the
-  episode is an error (re-running it later is better than scoring an outage as a loss).
-- BUDGET (spend cap reached, no call made): raise ModelSkipped; the episode is `skipped`.
+Backend errors, classified once by the backend, end the decision with a PlayerFailure
+carrying the attempts made so far (see arena.agents.base.FAILURE_KINDS):
+- FATAL (bad key, unknown model): kind UNAVAILABLE; the episode is an error.
+- RATE_LIMITED / TRANSIENT: the backend already retried; kind GAVE_UP, the episode is an
+  error (re-running it later is better than scoring an outage as a loss).
+- BUDGET (spend cap reached, no call made, so no attempt recorded): kind SKIPPED; the
+  episode is `skipped`.
 - REQUEST (e.g. context window): this call failed; it counts as a bad attempt and the
   same messages are tried again (there is no answer to show the model).
-Both exceptions carry the attempts made so far in `.attempts`.
 """
 
 from __future__ import annotations
@@ -29,23 +30,13 @@ from __future__ import annotations
 import json
 
 from arena.agents.answer_parser import parse_answer, strip_thinking
-from arena.agents.base import Attempt, Decision, Turn
+from arena.agents.base import FAILURE_KINDS, Attempt, Decision, PlayerFailure, Turn
 from arena.agents.prompts import Messages, build_messages, illegal_move_error, reprompt, templates
-from arena.chat import ChatBackend, ChatRequest, ChatResult, ErrorClass, ModelSkipped, ModelUnavailable, Sampling
+from arena.chat import ChatBackend, ChatRequest, ChatResult, ErrorClass, Sampling
 from arena.config.models import LLMPlayer
 from arena.games.base import MoveVocabulary, move_vocabulary
 
-_GIVE_UP = (ErrorClass.RATE_LIMITED, ErrorClass.TRANSIENT)
-
-
-class BackendGaveUp(Exception):
-    """The backend could not get an answer even after its own retries (rate limit, outage)."""
-
-    def __init__(self, error_class: ErrorClass, error: str, attempts: list[Attempt] | None = None) -> None:
-        super().__init__(f"{error_class.value}: {error}")
-        self.error_class = error_class
-        self.error = error
-        self.attempts = attempts or []
+_NO_MESSAGE = {ErrorClass.FATAL: "model unavailable", ErrorClass.BUDGET: "budget spent"}
 
 
 class LLMAgent:
@@ -80,17 +71,11 @@ class LLMAgent:
             result = await self.backend.chat(request)
             attempt = self._judge(turn, legal, vocabulary, messages, result)
             attempts.append(attempt)
-            if result.error_class is ErrorClass.FATAL:
-                exc = ModelUnavailable(result.error or "model unavailable")
-                exc.attempts = attempts  # type: ignore[attr-defined]
-                raise exc
-            if result.error_class in _GIVE_UP:
-                raise BackendGaveUp(result.error_class, result.error, attempts)
-            if result.error_class is ErrorClass.BUDGET:
-                attempts.pop()  # no call was made: nothing to record
-                skipped = ModelSkipped(result.error or "budget spent")
-                skipped.attempts = attempts  # type: ignore[attr-defined]
-                raise skipped
+            if result.error_class in FAILURE_KINDS:
+                if result.error_class is ErrorClass.BUDGET:
+                    attempts.pop()  # no call was made: nothing to record
+                message = result.error or _NO_MESSAGE.get(result.error_class, "")
+                raise PlayerFailure(result.error_class, message, attempts)
             if attempt.legal:
                 return Decision(action=attempt.action, attempts=attempts)
             if result.ok:

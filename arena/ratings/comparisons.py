@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from arena.results.schema import DONE_STATUSES
+from arena.results.schema import DONE_STATUSES, EpisodeStatus
 
 COLUMNS = ["episode_id", "game", "first", "second", "score", "weight", "forfeit", "sequential"]
 
@@ -34,7 +34,7 @@ def rated_seats(seats: pd.DataFrame, exclude_forfeits: bool = False) -> pd.DataF
     outcome = seats["outcome"]
     done = seats[seats["status"].isin(DONE_STATUSES) & outcome.notna() & (outcome != "")]
     if exclude_forfeits:
-        done = done[done["status"] != "forfeit"]
+        done = done[done["status"] != EpisodeStatus.FORFEIT]
     return done
 
 
@@ -75,7 +75,7 @@ def comparisons(seats: pd.DataFrame, episodes: pd.DataFrame | None = None,
         "second": np.where(swap, player_a, player_b),
         "score": np.where(swap, 1.0 - score, score),
         "weight": 1.0 / (pairs["episode_id"].map(n_seats).to_numpy(float) - 1.0),
-        "forfeit": (pairs["status"] == "forfeit").to_numpy(),
+        "forfeit": (pairs["status"] == EpisodeStatus.FORFEIT).to_numpy(),
         "sequential": has_mover,
     })
     if episodes is not None and not episodes.empty:

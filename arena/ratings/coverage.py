@@ -23,7 +23,7 @@ import pandas as pd
 
 from arena.ratings.rating import POOLED, rate
 from arena.ratings.synthetic import complete
-from arena.results.schema import SEATS
+from arena.results.schema import SEATS, EpisodeStatus
 
 _FOUR = {"random": 0.0, "weak": 100.0, "middle": 250.0, "strong": 400.0}
 
@@ -83,7 +83,8 @@ def regime_seats(regime: Regime, rng: np.random.Generator) -> pd.DataFrame:
     for seat, (players, ret) in enumerate([(first, ret0), (second, -ret0)]):
         rows.append(pd.DataFrame({
             "episode_id": ids, "play_id": ids, "game": game, "game_key": game, "seat": seat,
-            "player": np.array(players, dtype=object), "player_type": "scripted", "status": "ok", "return": ret,
+            "player": np.array(players, dtype=object), "player_type": "scripted",
+            "status": EpisodeStatus.OK.value, "return": ret,
             "outcome": np.where(ret > 0, "win", np.where(ret < 0, "loss", "draw")), "decisions": 5,
         }))
     seats = pd.concat(rows, ignore_index=True).sort_values(["episode_id", "seat"], kind="stable")

@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 from arena.results.reader import Results
-from arena.results.schema import EPISODES, MOVES, SEATS
+from arena.results.schema import EPISODES, MOVES, SEATS, EpisodeStatus
 
 
 def synthetic_results(strengths: dict[str, float], episodes: int, seed: int = 0, *, games: tuple[str, ...] = ("g",),
@@ -46,7 +46,7 @@ def synthetic_results(strengths: dict[str, float], episodes: int, seed: int = 0,
     forfeit_seat = np.where(rng.random(episodes) < forfeit_rate, rng.integers(0, 2, episodes), -1)
     ret0 = np.where(draw, 0.0, np.where(seat0_wins, 1.0, -1.0))
     ret0 = np.where(forfeit_seat == 0, -1.0, np.where(forfeit_seat == 1, 1.0, ret0))
-    status = np.where(forfeit_seat >= 0, "forfeit", "ok")
+    status = np.where(forfeit_seat >= 0, EpisodeStatus.FORFEIT.value, EpisodeStatus.OK.value)
     ids = np.array([f"ep{seed}-{i:07d}" for i in range(episodes)], dtype=object)
     game = np.array(games, dtype=object)[np.arange(episodes) % len(games)]
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from arena.leaderboard import leaderboard as player_counts
 from arena.ratings import POOLED, comparisons, elo, rate, rule_breaking
 from arena.ratings.elo import DEFAULT_K
 from arena.ratings.rating import DEFAULT_REFERENCE
+from arena.report.counts import player_counts
 from arena.results.reader import Results
+from arena.results.schema import NOT_PLAYED
 
 FEW_GAMES = 10
 """A rating resting on fewer rated games than this, in its scope, is flagged "few games"."""
@@ -211,7 +212,7 @@ def _ranked(board: pd.DataFrame) -> pd.DataFrame:
 def _not_rated(episodes: pd.DataFrame) -> dict[str, dict[str, int]]:
     """Errored and skipped episodes per scope: they have no result, so no rating counts them."""
     out: dict[str, dict[str, int]] = {}
-    bad = episodes[episodes["status"].isin(["error", "skipped"])]
+    bad = episodes[episodes["status"].isin(NOT_PLAYED)]
     for scope, g in [*bad.groupby("game_key"), (POOLED, bad)]:
-        out[scope] = {status: int((g["status"] == status).sum()) for status in ("error", "skipped")}
+        out[scope] = {status.value: int((g["status"] == status).sum()) for status in NOT_PLAYED}
     return out

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from arena.ratings import POOLED
 from arena.report.tables import FEW_GAMES, Standings
+from arena.results.schema import EpisodeStatus
 
 MARKS = {"perfect": "*", "few games": "†"}
 
@@ -66,8 +67,8 @@ def notes(s: Standings, scope: str = POOLED) -> list[str]:
                      f"({s.level:.0%} CI {r.ci_low:+.0f} to {r.ci_high:+.0f}).")
     missing = s.not_rated.get(scope, {})
     if any(missing.values()):
-        lines.append(f"Not rated: {missing.get('error', 0)} errored, {missing.get('skipped', 0)} skipped "
-                     "(budget) episodes.")
+        errored, skipped = missing.get(EpisodeStatus.ERROR, 0), missing.get(EpisodeStatus.SKIPPED, 0)
+        lines.append(f"Not rated: {errored} errored, {skipped} skipped (budget) episodes.")
     return lines
 
 

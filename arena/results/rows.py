@@ -1,24 +1,33 @@
-"""Turns finished episodes into columns of the three tables, cheaply (no per-row dicts)."""
+"""Turns finished episodes into columns of the three tables, cheaply (no per-row dicts).
+
+Each row is one typed record (arena.results.records), filled column by column and kept
+as a tuple in schema order; a batch is transposed into columns once, at the end.
+"""
 
 from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
+from operator import attrgetter
 
 import pyarrow as pa
 
 from arena.config.models import LLMPlayer, Tournament
 from arena.episode import EpisodeLog
 from arena.results.folder import current_definition_id
-from arena.results.schema import EPISODES, MOVES, SCHEMA_VERSION, SEATS
+from arena.results.records import EpisodeRow, MoveRow, SeatRow, check_record, record_fields
+from arena.results.schema import EPISODES, MOVES, NOT_PLAYED, SCHEMA_VERSION, SEATS, EpisodeStatus
 from arena.schedule import EpisodeSpec
 
+_params_json = json.JSONEncoder(sort_keys=True).encode  # json.dumps(..., sort_keys=True) without a new encoder per call
 
-def outcomes(status: str, returns: list[float], forfeit_seats: list[int], n: int) -> list[str | None]:
+
+def outcomes(status: EpisodeStatus | None, returns: list[float], forfeit_seats: list[int], n: int) -> list[str | None]:
     """win/draw/loss per seat: a forfeit loses; otherwise compare returns (ties are draws);
     None for every seat of an episode that did not finish."""
-    if status in ("error", "skipped") or not returns:
+    if status in NOT_PLAYED or not returns:
         return [None] * n
     if forfeit_seats:
         return ["loss" if p in forfeit_seats else "win" for p in range(n)]
@@ -28,15 +37,34 @@ def outcomes(status: str, returns: list[float], forfeit_seats: list[int], n: int
     return ["win" if r == best and returns.count(best) == 1 else ("draw" if r == best else "loss") for r in returns]
 
 
-class TableBuilder:
-    """Rows as tuples in schema order, transposed once at the end (far cheaper than per-row dicts)."""
+@dataclass(slots=True)
+class SeatTotals:
+    """What one seat did in one episode, summed over its rows of the moves table."""
 
-    def __init__(self, schema: pa.Schema):
+    decisions: int = 0
+    illegal_attempts: int = 0
+    random_fallbacks: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+    latency_s: float = 0.0
+
+
+class TableBuilder:
+    """Rows of one table as tuples in schema order, transposed once at the end (far cheaper than per-row dicts)."""
+
+    def __init__(self, schema: pa.Schema, record: type):
+        check_record(record, schema)  # raises SchemaMismatch: the record's fields are the schema's columns
         self.schema = schema
         self.rows: list[tuple] = []
+        self._values = attrgetter(*record_fields(record))
 
     def __len__(self) -> int:
         return len(self.rows)
+
+    def add(self, record: object) -> None:
+        """Add one filled record; a field left unset raises AttributeError here."""
+        self.rows.append(self._values(record))
 
     def table(self) -> pa.Table:
         columns = list(zip(*self.rows)) if self.rows else [[] for _ in self.schema.names]
@@ -52,45 +80,111 @@ class ResultsBuilder:
         self.spec_json = {name: p.model_dump_json() for name, p in self.specs.items()}
         self.model = {name: p.model if isinstance(p, LLMPlayer) else None for name, p in self.specs.items()}
         self.definition_id = current_definition_id(tournament)
-        self.episodes, self.seats, self.moves = TableBuilder(EPISODES), TableBuilder(SEATS), TableBuilder(MOVES)
+        self.episodes = TableBuilder(EPISODES, EpisodeRow)
+        self.seats = TableBuilder(SEATS, SeatRow)
+        self.moves = TableBuilder(MOVES, MoveRow)
 
     def add(self, spec: EpisodeSpec, log: EpisodeLog, started_at: datetime, duration_s: float) -> None:
-        eid, n, play, name, game = spec.episode_id, len(spec.seats), uuid.uuid4().hex, self.t.name, spec.game
-        self.episodes.rows.append((
-            eid, play, name, self.definition_id, game.name, game.key, json.dumps(game.params, sort_keys=True),
-            list(spec.seats), spec.seed, spec.repetition, spec.seating, log.first_seat, log.status, log.reason or None,
-            log.returns, log.num_moves, started_at.astimezone(timezone.utc), duration_s, SCHEMA_VERSION,
-        ))
-        seat_stats = [[0, 0, 0, 0, 0, 0.0, 0.0] for _ in range(n)]  # decisions, illegal, fallbacks, pt, ct, cost, latency
-        add_move = self.moves.rows.append
+        status = log.status
+        if status is None:
+            raise ValueError(f"episode {spec.episode_id} has no status: it is still running")
+        e = EpisodeRow()
+        e.episode_id = spec.episode_id
+        e.play_id = uuid.uuid4().hex
+        e.tournament = self.t.name
+        e.definition_id = self.definition_id
+        e.game = spec.game.name
+        e.game_key = spec.game.key
+        e.game_params = _params_json(spec.game.params)
+        e.players = list(spec.seats)
+        e.seed = spec.seed
+        e.repetition = spec.repetition
+        e.seating = spec.seating
+        e.first_seat = log.first_seat
+        e.status = status
+        e.reason = log.reason or None
+        e.returns = log.returns
+        e.num_moves = log.num_moves
+        e.started_at = started_at.astimezone(timezone.utc)
+        e.duration_s = duration_s
+        e.schema_version = SCHEMA_VERSION
+        self.episodes.add(e)
+        totals = [SeatTotals() for _ in spec.seats]
+        self._add_moves(spec, log, e, totals)
+        self._add_seats(spec, log, e, totals)
+
+    def _add_moves(self, spec: EpisodeSpec, log: EpisodeLog, e: EpisodeRow, totals: list[SeatTotals]) -> None:
+        add, model = self.moves.add, self.model
         last = log.moves[-1].move_number if log.moves else None
         for m in log.moves:
-            a, s = m.attempt, seat_stats[m.seat]
-            s[0] += m.attempt_number == 1
-            s[1] += not a.legal
-            s[2] += a.fallback == "random"
-            s[3] += a.prompt_tokens
-            s[4] += a.completion_tokens
-            s[5] += a.cost_usd
-            s[6] += a.latency_s
-            player = spec.seats[m.seat]
-            add_move((
-                eid, play, name, game.name, game.key, m.move_number, m.seat, player, self.model[player],
-                m.attempt_number, m.state_text, log.final_state if m.move_number == last else None, a.prompt or None,
-                a.raw_response or None, a.reasoning or None, a.parser_path or None, a.action if a.legal else None,
-                a.label or None, a.spiel_action or None, a.legal, a.fallback or None, a.error or None,
-                a.error_class or None, a.prompt_tokens, a.completion_tokens, a.latency_s, a.cost_usd,
-            ))
-        results = outcomes(log.status, log.returns, log.forfeit_seats, n)
+            a, s = m.attempt, totals[m.seat]
+            s.decisions += m.attempt_number == 1
+            s.illegal_attempts += not a.legal
+            s.random_fallbacks += a.fallback == "random"
+            s.prompt_tokens += a.prompt_tokens
+            s.completion_tokens += a.completion_tokens
+            s.cost_usd += a.cost_usd
+            s.latency_s += a.latency_s
+            r = MoveRow()
+            r.episode_id = e.episode_id
+            r.play_id = e.play_id
+            r.tournament = e.tournament
+            r.game = e.game
+            r.game_key = e.game_key
+            r.move_number = m.move_number
+            r.seat = m.seat
+            r.player = spec.seats[m.seat]
+            r.model = model[r.player]
+            r.attempt = m.attempt_number
+            r.state = m.state_text
+            r.state_after = log.final_state if m.move_number == last else None
+            r.prompt = a.prompt or None
+            r.raw_response = a.raw_response or None
+            r.reasoning = a.reasoning or None
+            r.parser_path = a.parser_path or None
+            r.action = a.action if a.legal else None
+            r.action_label = a.label or None
+            r.spiel_action = a.spiel_action or None
+            r.legal = a.legal
+            r.fallback = a.fallback or None
+            r.error = a.error or None
+            r.error_class = a.error_class or None
+            r.prompt_tokens = a.prompt_tokens
+            r.completion_tokens = a.completion_tokens
+            r.latency_s = a.latency_s
+            r.cost_usd = a.cost_usd
+            add(r)
+
+    def _add_seats(self, spec: EpisodeSpec, log: EpisodeLog, e: EpisodeRow, totals: list[SeatTotals]) -> None:
+        results = outcomes(e.status, log.returns, log.forfeit_seats, len(spec.seats))
         first = log.first_seat
         for seat, player in enumerate(spec.seats):
-            p, s = self.specs[player], seat_stats[seat]
-            self.seats.rows.append((
-                eid, play, name, game.name, game.key, seat, None if first is None else seat == first, player, p.type,
-                self.model[player], self.spec_json[player], [o for i, o in enumerate(spec.seats) if i != seat],
-                log.status, log.returns[seat] if log.returns else None, results[seat], s[0], s[1],
-                seat in log.forfeit_seats, s[2], s[3], s[4], s[5], s[6],
-            ))
+            s = totals[seat]
+            r = SeatRow()
+            r.episode_id = e.episode_id
+            r.play_id = e.play_id
+            r.tournament = e.tournament
+            r.game = e.game
+            r.game_key = e.game_key
+            r.seat = seat
+            r.first_mover = None if first is None else seat == first
+            r.player = player
+            r.player_type = self.specs[player].type
+            r.model = self.model[player]
+            r.player_spec = self.spec_json[player]
+            r.opponents = [o for i, o in enumerate(spec.seats) if i != seat]
+            r.status = e.status
+            r.return_ = log.returns[seat] if log.returns else None
+            r.outcome = results[seat]
+            r.decisions = s.decisions
+            r.illegal_attempts = s.illegal_attempts
+            r.forfeit = seat in log.forfeit_seats
+            r.random_fallbacks = s.random_fallbacks
+            r.prompt_tokens = s.prompt_tokens
+            r.completion_tokens = s.completion_tokens
+            r.cost_usd = s.cost_usd
+            r.latency_s = s.latency_s
+            self.seats.add(r)
 
     def tables(self) -> dict[str, pa.Table]:
         return {"episodes": self.episodes.table(), "seats": self.seats.table(), "moves": self.moves.table()}

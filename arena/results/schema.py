@@ -9,9 +9,22 @@ are refused (arena.results.folder); read them with the release that wrote them (
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import pyarrow as pa
 
 SCHEMA_VERSION = 2
+
+
+class EpisodeStatus(StrEnum):
+    """How an episode ended: the `status` column of episodes and seats. A str, so it is written as its value."""
+
+    OK = "ok"  # played to the end
+    TRUNCATED = "truncated"  # stopped at max_moves
+    FORFEIT = "forfeit"  # a seat gave no legal move
+    ERROR = "error"  # it failed (model unavailable, backend gave up, a bug): not rated, replayed on resume
+    SKIPPED = "skipped"  # a model may not play any more (budget spent): not rated, replayed on resume
+
 
 EPISODES = pa.schema([
     ("episode_id", pa.string()),
@@ -93,6 +106,12 @@ MOVES = pa.schema([
 
 TABLES = {"episodes": EPISODES, "seats": SEATS, "moves": MOVES}
 
-STATUS_RANK = {"error": 0, "skipped": 0, "truncated": 1, "forfeit": 1, "ok": 1}
+STATUS_RANK = {
+    EpisodeStatus.ERROR: 0, EpisodeStatus.SKIPPED: 0,
+    EpisodeStatus.TRUNCATED: 1, EpisodeStatus.FORFEIT: 1, EpisodeStatus.OK: 1,
+}
 """When an episode_id appears twice (a retry, a resume after an error), the higher rank wins."""
-DONE_STATUSES = ("ok", "truncated", "forfeit")
+DONE_STATUSES = (EpisodeStatus.OK, EpisodeStatus.TRUNCATED, EpisodeStatus.FORFEIT)
+"""Statuses of a finished play: resume does not replay these, ratings count them."""
+NOT_PLAYED = (EpisodeStatus.ERROR, EpisodeStatus.SKIPPED)
+"""Statuses of an episode that did not finish: no outcome, not rated."""

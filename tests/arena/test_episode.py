@@ -5,13 +5,11 @@ import random
 
 import pytest
 
-from arena.agents.base import Attempt, Decision
+from arena.agents.base import Attempt, Decision, PlayerFailure
 from arena.agents.random_agent import RandomAgent
+from arena.chat import ErrorClass
 from arena.episode import EpisodeLog, play_episode
-from arena.games import load_game
-
-NINE = ["tic_tac_toe", "connect_four", "kuhn_poker", "prisoners_dilemma", "matrix_pd",
-        "matching_pennies", "matrix_rps", "hex", "chess"]
+from arena.games import load_game, registry
 
 
 def play(game, agents, seed=0, max_moves=None):
@@ -19,7 +17,7 @@ def play(game, agents, seed=0, max_moves=None):
     return asyncio.run(play_episode(game, agents, random.Random(seed), rngs, max_moves, EpisodeLog()))
 
 
-@pytest.mark.parametrize("name", NINE)
+@pytest.mark.parametrize("name", sorted(registry.TAILORED))
 def test_random_players_finish_every_game(name):
     game = load_game(name, {"board_size": 5} if name == "hex" else {})
     log = play(game, [RandomAgent(), RandomAgent()], max_moves=40 if name == "chess" else None)
@@ -89,15 +87,15 @@ def test_truncation_is_recorded():
 
 class Crashes:
     async def act(self, turn):
-        e = RuntimeError("backend exploded")
-        e.attempts = [Attempt(None, legal=False, raw_response="partial", error_class="transient")]
-        raise e
+        made = [Attempt(None, legal=False, raw_response="partial", error_class="transient")]
+        raise PlayerFailure(ErrorClass.TRANSIENT, "backend exploded", made)
 
 
-def test_agent_exception_propagates_but_keeps_attempts_made():
+def test_player_failure_propagates_but_keeps_attempts_made():
     log = EpisodeLog()
     game = load_game("tic_tac_toe")
-    with pytest.raises(RuntimeError):
+    with pytest.raises(PlayerFailure, match="transient: backend exploded"):
         asyncio.run(play_episode(game, [RandomAgent(), Crashes()], random.Random(0),
                                  [random.Random(1), random.Random(2)], None, log))
     assert [m.attempt.raw_response for m in log.moves] == ["", "partial"]
+    assert log.status is None  # still running when it failed: the caller records error or skipped

@@ -1,7 +1,7 @@
 """The driver on a real embedded Ray: fan-out, Parquet, resume, errors that do not stop the run."""
 
 from arena.config import Tournament
-from arena.leaderboard import leaderboard
+from arena.report.counts import player_counts as leaderboard
 from arena.results import load
 from arena.schedule import count
 from cluster.driver import _failed_shard_rows, run_tournament

@@ -152,9 +152,10 @@ def test_unicode_labels() -> None:
 
 
 def test_pathological_input_is_fast() -> None:
+    # Takes milliseconds; catastrophic backtracking would take hours. The bound leaves a busy CI machine room.
     start = time.perf_counter()
     p = parse_answer("{" * 5000 + "[" * 5000 + "a1", GRID)
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < 30
     assert (p.label, p.path) == ("a1", "label_last")  # '[' is no word character
 
 

@@ -13,9 +13,9 @@ import pytest
 
 from arena.agents.answer_parser import NO_ACTION
 from arena.agents.prompts import illegal_move_error
-from arena.agents.base import Turn
-from arena.agents.llm import BackendGaveUp, LLMAgent
-from arena.chat import ChatResult, ErrorClass, ModelUnavailable
+from arena.agents.base import FailureKind, PlayerFailure, Turn
+from arena.agents.llm import LLMAgent
+from arena.chat import ChatResult, ErrorClass
 from arena.config.models import LLMPlayer
 from arena.games.base import Game
 from arena.games.registry import load_game
@@ -132,19 +132,34 @@ async def test_single_attempt_allowed(policy: str, rows: int) -> None:
 async def test_fatal_error_means_model_unavailable() -> None:
     game, state = ttt()
     backend = ScriptedBackend([failure(ErrorClass.FATAL, "invalid API key")])
-    with pytest.raises(ModelUnavailable, match="invalid API key") as info:
+    with pytest.raises(PlayerFailure, match="fatal: invalid API key") as info:
         await LLMAgent(spec(), backend).act(turn_for(game, state))
-    assert [a.error_class for a in info.value.attempts] == ["fatal"]  # type: ignore[attr-defined]
+    assert info.value.kind is FailureKind.UNAVAILABLE and info.value.message == "invalid API key"
+    assert [a.error_class for a in info.value.attempts] == ["fatal"]
 
 
 @pytest.mark.parametrize("error_class", [ErrorClass.TRANSIENT, ErrorClass.RATE_LIMITED])
 async def test_backend_giving_up_ends_the_episode(error_class: ErrorClass) -> None:
     game, state = kuhn()
     backend = ScriptedBackend([BOGUS, failure(error_class, "503 after 5 retries")])
-    with pytest.raises(BackendGaveUp, match=f"{error_class.value}: 503 after 5 retries") as info:
+    with pytest.raises(PlayerFailure, match=f"{error_class.value}: 503 after 5 retries") as info:
         await LLMAgent(spec(), backend).act(turn_for(game, state))
-    assert info.value.error_class is error_class
+    assert info.value.kind is FailureKind.GAVE_UP and info.value.error_class is error_class
     assert [a.error_class for a in info.value.attempts] == ["", error_class.value]
+
+
+async def test_spent_budget_skips_and_records_only_the_calls_made() -> None:
+    game, state = ttt()
+    backend = ScriptedBackend([BOGUS, failure(ErrorClass.BUDGET, "")])
+    with pytest.raises(PlayerFailure, match="budget: budget spent") as info:
+        await LLMAgent(spec(), backend).act(turn_for(game, state))
+    assert info.value.kind is FailureKind.SKIPPED and info.value.message == "budget spent"
+    assert [a.raw_response for a in info.value.attempts] == [BOGUS]  # the refused call made no row
+
+
+def test_only_failures_that_end_an_episode_make_a_player_failure() -> None:
+    with pytest.raises(ValueError, match="request"):
+        PlayerFailure(ErrorClass.REQUEST, "context window exceeded")
 
 
 async def test_request_error_counts_as_an_attempt_and_is_retried_as_is() -> None:

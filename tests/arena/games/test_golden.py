@@ -1,5 +1,7 @@
 """Golden transcripts: what the players of each tailored game see for a fixed script.
 
+Every game in the registry's TAILORED needs a script here and a file in golden/; a test fails otherwise.
+
 Regenerate after an intended change with
     UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/arena/games/test_golden.py
 and read the diff: the files are meant to be checked by eye.
@@ -13,7 +15,7 @@ from pathlib import Path
 import pyspiel
 import pytest
 
-from arena.games import load_game
+from arena.games import load_game, registry
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -77,8 +79,9 @@ def transcript(name: str) -> str:
     return "\n".join(out) + "\n"
 
 
-@pytest.mark.parametrize("name", sorted(SCRIPTS))
+@pytest.mark.parametrize("name", sorted(registry.TAILORED))
 def test_golden_transcript(name: str) -> None:
+    assert name in SCRIPTS, f"tailored game {name} has no golden script: add one to SCRIPTS, then run with UPDATE_GOLDEN=1"
     path = GOLDEN / f"{name}.txt"
     text = transcript(name)
     if os.environ.get("UPDATE_GOLDEN"):
@@ -88,7 +91,8 @@ def test_golden_transcript(name: str) -> None:
     assert text == path.read_text(), f"{name} changed; if intended, regenerate with UPDATE_GOLDEN=1"
 
 
-def test_every_tailored_game_has_a_golden_transcript() -> None:
-    from arena.games.registry import TAILORED
-
-    assert set(SCRIPTS) == set(TAILORED)
+def test_every_tailored_game_has_a_golden_transcript_and_no_other() -> None:
+    on_disk = {path.stem for path in GOLDEN.glob("*.txt")}
+    assert sorted(set(registry.TAILORED) - on_disk) == [], "tailored games without a golden transcript"
+    assert sorted(on_disk - set(registry.TAILORED)) == [], "golden transcripts of no tailored game"
+    assert sorted(set(SCRIPTS) - set(registry.TAILORED)) == [], "scripts of no tailored game"

@@ -9,30 +9,28 @@ from collections.abc import Iterator
 import pyspiel
 import pytest
 
-from arena.games import load_game
+from arena.games import load_game, registry
 from arena.games.base import Game
 from arena.games.kuhn_poker import card_name
 from arena.games.prisoners_dilemma import PAYOFF, rounds
 
-TAILORED = [
-    ("tic_tac_toe", {}, 60),
-    ("connect_four", {}, 20),
-    ("kuhn_poker", {}, 150),
-    ("kuhn_poker", {"players": 3}, 80),
-    ("prisoners_dilemma", {}, 60),
-    ("prisoners_dilemma", {"termination_probability": 0.0, "max_game_length": 5}, 40),
-    ("matrix_pd", {}, 150),
-    ("matching_pennies", {}, 150),
-    ("matrix_rps", {}, 150),
-    ("hex", {"board_size": 5}, 20),
-    ("hex", {"board_size": 4, "swap": True}, 20),
-    ("chess", {}, 3),
+DECISIONS = 200
+"""Decisions of random play each tailored game is checked on."""
+# Every tailored game in the registry, at its default parameters unless a smaller board keeps random
+# playouts quick, plus parameter variants worth their own run. A new tailored game needs no line here.
+QUICK_PARAMS: dict[str, dict] = {"hex": {"board_size": 5}}
+VARIANTS: list[tuple[str, dict]] = [
+    ("kuhn_poker", {"players": 3}),
+    ("prisoners_dilemma", {"termination_probability": 0.0, "max_game_length": 5}),
+    ("hex", {"board_size": 4, "swap": True}),
 ]
+TAILORED = [(name, QUICK_PARAMS.get(name, {})) for name in sorted(registry.TAILORED)] + VARIANTS
 
 
-def decision_points(game: Game, rng: random.Random, episodes: int, max_plies: int = 80) -> Iterator:
-    """(state, player) for every decision in `episodes` random playouts."""
-    for _ in range(episodes):
+def decision_points(game: Game, rng: random.Random, decisions: int, max_plies: int = 80) -> Iterator:
+    """(state, player) for the first `decisions` decisions of random playouts, each cut at `max_plies`."""
+    seen = 0
+    for _ in range(10 * decisions):  # a game with no decisions to make still ends the loop
         state = game.spiel.new_initial_state()
         plies = 0
         while not state.is_terminal() and plies < max_plies:
@@ -43,19 +41,28 @@ def decision_points(game: Game, rng: random.Random, episodes: int, max_plies: in
             elif state.is_simultaneous_node():
                 for p in range(game.num_players):
                     yield state, p
+                seen += game.num_players
                 state.apply_actions([rng.choice(state.legal_actions(p)) for p in range(game.num_players)])
             else:
                 yield state, state.current_player()
+                seen += 1
                 state.apply_action(rng.choice(state.legal_actions()))
+            if seen >= decisions:
+                return
 
 
-@pytest.mark.parametrize("name,params,episodes", TAILORED, ids=lambda v: str(v))
-def test_labels_unique_and_parse_back(name: str, params: dict, episodes: int) -> None:
+def test_every_registered_tailored_game_is_covered() -> None:
+    assert {name for name, _ in TAILORED} == set(registry.TAILORED)
+    assert set(QUICK_PARAMS) | {name for name, _ in VARIANTS} <= set(registry.TAILORED)
+
+
+@pytest.mark.parametrize("name,params", TAILORED, ids=lambda v: str(v))
+def test_labels_unique_and_parse_back(name: str, params: dict) -> None:
     game = load_game(name, params)
     renderer = game.renderer
     assert game.tailored and renderer.rules(game.spiel)
     seen, rng = 0, random.Random(7)
-    for state, player in decision_points(game, rng, episodes):
+    for state, player in decision_points(game, rng, DECISIONS):
         seen += 1
         moves = renderer.legal_moves(state, player)
         labels = [label for _, label in moves]
@@ -72,7 +79,7 @@ def test_labels_unique_and_parse_back(name: str, params: dict, episodes: int) ->
         assert renderer.parse(state, player, "no such move") is None
         assert renderer.parse(state, player, "") is None
         assert renderer.observation(state, player).strip()
-    assert seen >= (100 if name == "chess" else 200)
+    assert seen >= DECISIONS
 
 
 def test_kuhn_never_shows_the_other_card() -> None:

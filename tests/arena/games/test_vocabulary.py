@@ -22,12 +22,12 @@ sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: no pa
 from test_renderers import TAILORED, decision_points  # noqa: E402
 
 
-@pytest.mark.parametrize("name,params,episodes", TAILORED, ids=lambda v: str(v))
-def test_vocabulary_names_every_legal_move_and_spelling(name: str, params: dict, episodes: int) -> None:
+@pytest.mark.parametrize("name,params", TAILORED, ids=lambda v: str(v))
+def test_vocabulary_names_every_legal_move_and_spelling(name: str, params: dict) -> None:
     game = load_game(name, params)
     renderer = game.renderer
     plies = 30 if name == "chess" else 80  # chess parses slowly: every parse lists the moves in SAN
-    for state, player in decision_points(game, random.Random(11), min(episodes, 20), max_plies=plies):
+    for state, player in decision_points(game, random.Random(11), 100, max_plies=plies):
         vocabulary = renderer.vocabulary(state, player)
         for action, label in renderer.legal_moves(state, player):
             assert vocabulary.recognises(label), (name, label)
@@ -107,7 +107,7 @@ def test_move_vocabulary_always_adds_the_legal_labels() -> None:
 
 def test_chess_token_recognises_every_legal_label_and_alias() -> None:
     game = load_game("chess")
-    for state, player in decision_points(game, random.Random(2), 3, max_plies=120):
+    for state, player in decision_points(game, random.Random(2), 360, max_plies=120):
         for move in game.renderer.moves(state, player):
             for text in (move.label, *move.aliases):
                 assert MOVE_TOKEN.fullmatch(text), text
@@ -147,7 +147,7 @@ def test_chess_long_algebraic_with_a_piece_parses_when_the_piece_is_there() -> N
 def test_generic_vocabulary_names_all_actions_it_can(name: str) -> None:
     game = load_game(name)
     renderer = game.renderer
-    for state, player in decision_points(game, random.Random(4), 1, max_plies=6):
+    for state, player in decision_points(game, random.Random(4), 6, max_plies=6):
         vocabulary = renderer.vocabulary(state, player)
         labels = {label for _, label in renderer.legal_moves(state, player)}
         assert labels <= set(vocabulary.names)

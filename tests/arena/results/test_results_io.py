@@ -10,7 +10,7 @@ from arena.config import Tournament
 from arena.episode import EpisodeLog, MoveLog
 from arena.results import completed_episode_ids, load
 from arena.results.rows import ResultsBuilder, outcomes
-from arena.results.schema import SCHEMA_VERSION, TABLES
+from arena.results.schema import SCHEMA_VERSION, TABLES, EpisodeStatus
 from arena.results.writer import write_parts
 from arena.schedule import episodes
 from arena.shard import play_shard
@@ -37,7 +37,7 @@ def test_outcomes():
 
 def test_every_column_lands_in_its_own_field(tmp_path):
     spec = next(episodes(T))
-    log = EpisodeLog(status="ok", returns=[1.0, -1.0], num_moves=1)
+    log = EpisodeLog(status=EpisodeStatus.OK, returns=[1.0, -1.0], num_moves=1)
     log.moves.append(MoveLog(0, 1, "STATE", 2, Attempt(
         action=4, label="b2", legal=True, prompt="PROMPT", raw_response="RAW", parser_path="json", error="ERR",
         error_class="request", prompt_tokens=11, completion_tokens=7, latency_s=0.5, cost_usd=0.25,
@@ -81,7 +81,8 @@ def test_retried_episode_is_counted_once_and_finished_play_wins(tmp_path):
     specs = list(episodes(T))
     failed = ResultsBuilder(T)
     for s in specs:
-        failed.add(s, EpisodeLog(status="error", reason="boom"), datetime.now(timezone.utc) - timedelta(hours=1), 0)
+        an_hour_ago = datetime.now(timezone.utc) - timedelta(hours=1)
+        failed.add(s, EpisodeLog(status=EpisodeStatus.ERROR, reason="boom"), an_hour_ago, 0)
     write_parts(tmp_path, failed.tables())
     assert completed_episode_ids(tmp_path) == set()
     write_parts(tmp_path, asyncio.run(play_shard(T, specs[:1])))

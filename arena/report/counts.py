@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from arena.results.schema import NOT_PLAYED, EpisodeStatus
 
-def leaderboard(seats: pd.DataFrame) -> pd.DataFrame:
+
+def player_counts(seats: pd.DataFrame) -> pd.DataFrame:
     """Games, W/D/L, mean return, illegal attempts, forfeits and errors per player.
 
     Errored and skipped (budget) episodes count under `errors` / `skipped` only: they have no winner. Sorted by points
@@ -15,7 +17,7 @@ def leaderboard(seats: pd.DataFrame) -> pd.DataFrame:
                "illegal_attempts", "forfeits", "random_fallbacks", "errors", "skipped", "cost_usd"]
     if seats.empty:
         return pd.DataFrame(columns=columns)
-    played = seats[~seats["status"].isin(["error", "skipped"])]
+    played = seats[~seats["status"].isin(NOT_PLAYED)]
     g = played.groupby("player")
     board = pd.DataFrame({
         "games": g.size(),
@@ -29,8 +31,8 @@ def leaderboard(seats: pd.DataFrame) -> pd.DataFrame:
     })
     all_players = seats.groupby("player")
     board = board.reindex(all_players.size().index).fillna(0)
-    board["errors"] = all_players["status"].apply(lambda s: int((s == "error").sum()))
-    board["skipped"] = all_players["status"].apply(lambda s: int((s == "skipped").sum()))
+    board["errors"] = all_players["status"].apply(lambda s: int((s == EpisodeStatus.ERROR).sum()))
+    board["skipped"] = all_players["status"].apply(lambda s: int((s == EpisodeStatus.SKIPPED).sum()))
     board["cost_usd"] = all_players["cost_usd"].sum()
     board["score"] = (board["wins"] + 0.5 * board["draws"]) / board["games"].where(board["games"] > 0)
     board = board.reset_index().rename(columns={"index": "player"})
