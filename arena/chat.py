@@ -8,11 +8,11 @@ classification live behind it, in the backend, written once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 
-class ErrorClass(str, Enum):
+class ErrorClass(StrEnum):
     """Why a chat call failed, as classified once by the backend."""
 
     NONE = ""

@@ -42,7 +42,7 @@ async def play_episode(
     state = game.spiel.new_initial_state()
     while not state.is_terminal():
         if state.is_chance_node():
-            actions, probs = zip(*state.chance_outcomes())
+            actions, probs = zip(*state.chance_outcomes(), strict=True)
             state.apply_action(chance_rng.choices(actions, probs)[0])
             continue
         if max_moves is not None and log.num_moves >= max_moves:
@@ -57,7 +57,7 @@ async def play_episode(
             decisions = [await _act(agents[turns[0].player], turns[0], text, log)]
         else:
             decisions = await asyncio.gather(*(_act(agents[t.player], t, text, log) for t in turns))
-        for turn, decision in zip(turns, decisions):
+        for turn, decision in zip(turns, decisions, strict=True):
             _record(log, turn, text, decision)
         log.num_moves += 1
         if log.forfeit_seats:

@@ -98,5 +98,5 @@ def _context(game_name: str, opponent: PlayerSpec, base: Tournament | None) -> T
                       players=[RandomPlayer(type="random", name="you"), opponent], **settings)
 
 
-def _verb(outcome: str) -> str:
-    return {"win": "won", "loss": "lost", "draw": "drew"}.get(outcome, "did not finish")
+def _verb(outcome: str | None) -> str:
+    return {"win": "won", "loss": "lost", "draw": "drew"}.get(outcome or "", "did not finish")

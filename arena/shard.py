@@ -7,7 +7,7 @@ import random
 import time
 import traceback
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pyarrow as pa
 
@@ -25,12 +25,12 @@ async def play_one(
     t: Tournament, spec: EpisodeSpec, backend_for: BackendFor | None, rows: ResultsBuilder
 ) -> EpisodeStatus:
     """Play one episode and add its rows; an exception becomes status=error, never a lost row."""
-    started, clock = datetime.now(timezone.utc), time.perf_counter()
+    started, clock = datetime.now(UTC), time.perf_counter()
     log = EpisodeLog()
     try:
         game = load_game(spec.game.name, spec.game.params)
         seeds = [derive_seed(spec.episode_id, seat) for seat in range(len(spec.seats))]
-        agents = [make_agent(t.player(n), game, s, backend_for) for n, s in zip(spec.seats, seeds)]
+        agents = [make_agent(t.player(n), game, s, backend_for) for n, s in zip(spec.seats, seeds, strict=True)]
         await play_episode(
             game, agents, random.Random(spec.seed), [random.Random(s) for s in seeds], t.max_moves_for(spec.game), log
         )

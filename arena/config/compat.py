@@ -166,7 +166,7 @@ def _name_duplicates(players: list[Any], seats: list[str]) -> None:
             names.append(None if not isinstance(p, dict) or "name" in p else adapter.validate_python(p).display_name)
         except ValidationError:
             names.append(None)  # invalid entries fail later with a proper message
-    for p, seat, name in zip(players, seats, names):
+    for p, seat, name in zip(players, seats, names, strict=True):
         if name is not None and names.count(name) > 1:
             p["name"] = f"{name}@{seat}"
 

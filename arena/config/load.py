@@ -7,12 +7,12 @@ it, the bad value, and what to do, so a typo fails here and not an hour into a r
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from arena.config.compat import BGA_KEYS, Translated, translate
 from arena.config.errors import ConfigError, PlayerOptionError, show
@@ -21,7 +21,8 @@ from arena.config.models import GameSpec, HumanPlayer, LLMPlayer, MCTSPlayer, Pl
 from arena.config.overrides import apply_overrides
 from arena.games.registry import UnknownGame, check_game_name, load_game
 
-PLAYER_TYPES = {"random": RandomPlayer, "mcts": MCTSPlayer, "human": HumanPlayer, "llm": LLMPlayer}
+PLAYER_TYPES: dict[str, type[BaseModel]] = {"random": RandomPlayer, "mcts": MCTSPlayer, "human": HumanPlayer,
+                                             "llm": LLMPlayer}
 _EXPECTED = {
     "int_parsing": "an integer", "int_type": "an integer", "int_from_float": "a whole number",
     "float_parsing": "a number", "float_type": "a number", "bool_parsing": "true or false",
@@ -132,7 +133,7 @@ def _one_line(e: ValidationError, tr: Translated) -> tuple[str, str]:
     return text, path
 
 
-def _describe(err: dict[str, Any], loc: tuple, path: str, loose: bool, tr: Translated) -> str:
+def _describe(err: Mapping[str, Any], loc: tuple, path: str, loose: bool, tr: Translated) -> str:
     kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
     if kind == "extra_forbidden":
         where = tr.user_path(loc[:-1]) or "top level"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -107,7 +107,7 @@ class LLMPlayer(_PlayerBase):
 
 
 PlayerSpec = Annotated[
-    Union[RandomPlayer, MCTSPlayer, HumanPlayer, LLMPlayer], Field(discriminator="type")
+    RandomPlayer | MCTSPlayer | HumanPlayer | LLMPlayer, Field(discriminator="type")
 ]
 
 
@@ -187,7 +187,7 @@ class Tournament(StrictModel):
     serve: ServeSettings = Field(default_factory=ServeSettings, description="Serving of the vllm_* models.")
 
     @model_validator(mode="after")
-    def _check(self) -> "Tournament":
+    def _check(self) -> Tournament:
         names = [p.display_name for p in self.players]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:

@@ -35,7 +35,7 @@ def payoff_table(game: pyspiel.Game, player: int, corner: str = "you \\ opponent
     ]
     rows = [[corner, *theirs], *([mine[m], *cells[m]] for m in range(len(mine)))]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [" | ".join(s.ljust(w) for s, w in zip(row, widths)) for row in rows]
+    lines = [" | ".join(s.ljust(w) for s, w in zip(row, widths, strict=True)) for row in rows]
     return "\n".join(line.rstrip() for line in lines)
 
 

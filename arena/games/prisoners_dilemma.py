@@ -24,7 +24,7 @@ def rounds(state: pyspiel.State) -> list[tuple[int, int]]:
     for item in state.full_history():
         if item.player in (0, 1):
             choices[item.player].append(item.action)
-    return list(zip(*choices))
+    return list(zip(*choices, strict=True))
 
 
 def length_rule(game: pyspiel.Game) -> str:

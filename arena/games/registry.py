@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pyspiel
 
@@ -48,7 +48,7 @@ class UnknownGame(ValueError):
     pass
 
 
-@lru_cache(maxsize=None)
+@cache
 def _spiel_names() -> frozenset[str]:
     _register_python_games()
     return frozenset(pyspiel.registered_names())
@@ -72,7 +72,7 @@ def check_game_name(name: str) -> None:
     raise UnknownGame(f"unknown game '{name}'{hint}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _param_defaults(spiel_name: str) -> dict[str, object]:
     _register_python_games()
     for game_type in pyspiel.registered_games():

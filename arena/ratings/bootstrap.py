@@ -87,7 +87,7 @@ def scales(games: list[Game]) -> np.ndarray:
 
 
 def fit_rounds(games: list[Game], p: int, rounds: int, seed: int, seat_advantage: bool,
-               prior_sd: float | None) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], tuple | None]:
+               prior_sd: float | None) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], tuple[np.ndarray, np.ndarray] | None]:
     """Per game, and pooled when there are several games: log-strengths (1 + rounds, P), seat terms (1 + rounds,).
 
     Row 0 fits the observed data. Rounds go in chunks so that memory stays bounded
@@ -104,7 +104,7 @@ def fit_rounds(games: list[Game], p: int, rounds: int, seed: int, seat_advantage
     for start in range(0, rounds + 1, chunk):
         size = min(chunk, rounds + 1 - start)
         pooled_w, pooled_n = np.zeros((size, 2 * p * p)), np.zeros((size, 2 * p * p))
-        for game, rng, scale in zip(games, rngs, scales(games)):
+        for game, rng, scale in zip(games, rngs, scales(games), strict=True):
             counts = _round_counts(game, rng, size, include_observed=start == 0)
             w, n = _cells(game.wins, counts), _cells(game.games, counts)
             pooled_w += scale * w
@@ -150,7 +150,7 @@ def _fit_players(w: np.ndarray, n: np.ndarray, players: np.ndarray, p: int, seat
                  prior_sd: float | None) -> tuple[np.ndarray, np.ndarray]:
     """Fit on the sub-matrices of `players`; returns log-strengths (rounds, P) with zeros elsewhere, and eta."""
     rounds = len(w)
-    sub = np.ix_(np.arange(rounds), [0, 1], players, players)
+    sub = np.ix_(np.arange(rounds), np.arange(2), players, players)
     theta_sub, eta = fit(w.reshape(rounds, 2, p, p)[sub], n.reshape(rounds, 2, p, p)[sub], seat_advantage, prior_sd)
     theta = np.zeros((rounds, p))
     theta[:, players] = theta_sub

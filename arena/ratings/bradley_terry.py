@@ -68,6 +68,8 @@ def fit(wins: np.ndarray, games: np.ndarray, seat_advantage: bool = False, prior
     rows = max([len(w)] + [len(np.atleast_2d(x)) for x in (contrast, start) if x is not None])
     x = np.zeros((rows, p + 1)) if start is None else np.array(np.broadcast_to(start, (rows, p + 1)), dtype=float)
     if contrast is not None:
+        if value is None:
+            raise ValueError("a contrast needs the value it is held at")
         a = np.broadcast_to(np.asarray(contrast, dtype=float), (rows, p + 1))
         if not np.allclose(a[:, :p].sum(1), 0.0):
             raise ValueError("a contrast of log-strengths must sum to 0")

@@ -54,7 +54,7 @@ def comparisons(seats: pd.DataFrame, episodes: pd.DataFrame | None = None,
     done = rated_seats(seats, exclude_forfeits)
     if done.empty:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in zip(
-            COLUMNS, ["object", "object", "object", "object", "float64", "float64", "bool", "bool"])})
+            COLUMNS, ["object", "object", "object", "object", "float64", "float64", "bool", "bool"], strict=True)})
     cols = done[["episode_id", "game_key", "seat", "player", "return", "forfeit", "status"]].assign(
         mover=done["first_mover"].astype("boolean").fillna(False).to_numpy(bool))
     other = cols[["episode_id", "seat", "player", "return", "forfeit", "mover"]]

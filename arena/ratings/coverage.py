@@ -75,14 +75,14 @@ def regime_seats(regime: Regime, rng: np.random.Generator) -> pd.DataFrame:
                 draw.append((a, b) in regime.draws_only or (b, a) in regime.draws_only)
                 game.append(f"g{g + 1}")
     s = regime.strengths
-    diff = np.array([s[x] - s[y] for x, y in zip(first, second)])
+    diff = np.array([s[x] - s[y] for x, y in zip(first, second, strict=True)])
     first_wins = rng.random(len(diff)) < 1.0 / (1.0 + 10.0 ** (-diff / 400.0))
     ret0 = np.where(draw, 0.0, np.where(first_wins, 1.0, -1.0))
     ids = np.array([f"{regime.name}-{i}" for i in range(len(diff))], dtype=object)
-    rows, game = [], np.array(game, dtype=object)
+    rows, games = [], np.array(game, dtype=object)
     for seat, (players, ret) in enumerate([(first, ret0), (second, -ret0)]):
         rows.append(pd.DataFrame({
-            "episode_id": ids, "play_id": ids, "game": game, "game_key": game, "seat": seat,
+            "episode_id": ids, "play_id": ids, "game": games, "game_key": games, "seat": seat,
             "player": np.array(players, dtype=object), "player_type": "scripted",
             "status": EpisodeStatus.OK.value, "return": ret,
             "outcome": np.where(ret > 0, "win", np.where(ret < 0, "loss", "draw")), "decisions": 5,

@@ -32,7 +32,7 @@ def _sequential(comps: pd.DataFrame, k: float, reference: str | None) -> dict[st
     first, second = codes[: len(comps)].tolist(), codes[len(comps):].tolist()
     ratings = [ANCHOR_RATING] * len(names)
     # A plain loop: each update depends on the previous one, and lists beat numpy scalars here.
-    for i, j, score, weight in zip(first, second, comps["score"].tolist(), comps["weight"].tolist()):
+    for i, j, score, weight in zip(first, second, comps["score"].tolist(), comps["weight"].tolist(), strict=True):
         expected = 1.0 / (1.0 + 10.0 ** ((ratings[j] - ratings[i]) / 400.0))
         delta = k * weight * (score - expected)
         ratings[i] += delta

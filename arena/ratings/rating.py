@@ -92,11 +92,13 @@ def rate_comparisons(comps: pd.DataFrame, *, rounds: int = 1000, seed: int = 0,
     index = {name: i for i, name in enumerate(names)}
     games = [reduce_game(name, g, index) for name, g in comps.groupby("game", sort=True)]
     involvement = _involvement(comps, index)
-    tables, seat_rows, anchors = [], [], {}
+    tables: list[pd.DataFrame] = []
+    seat_rows: list[dict] = []
+    anchors: dict[str, str] = {}
     for scope in _scopes(games, len(names), rounds, seed, seat_advantage, prior_sd):
         players = scope.players
         ref = np.flatnonzero(names[players] == reference)
-        anchors[scope.name] = reference if len(ref) else "mean"
+        anchors[scope.name] = reference if reference is not None and len(ref) else "mean"
         theta = scope.theta[:, players]
         centre = theta[:, ref[0]] if len(ref) else theta.mean(axis=1)
         elo = ANCHOR_RATING + ELO_PER_NATURAL * (theta - centre[:, None])  # row 0: the observed data
@@ -111,7 +113,7 @@ def rate_comparisons(comps: pd.DataFrame, *, rounds: int = 1000, seed: int = 0,
         }))
         if seat_advantage:
             row = (eta[0], seat_low[0], seat_high[0]) if scope.seat else (np.nan,) * 3
-            seat_rows.append(dict(zip(SEAT_COLUMNS, (scope.name, *row))))
+            seat_rows.append(dict(zip(SEAT_COLUMNS, (scope.name, *row), strict=True)))
     if len(games) == 1:  # pooled over one game is that game
         tables.append(tables[0].assign(scope=POOLED))
         seat_rows += [{**row, "scope": POOLED} for row in seat_rows]
@@ -124,11 +126,11 @@ def _scopes(games: list[Game], p: int, rounds: int, seed: int, seat_advantage: b
     """Every game's scope, then the pooled one when there are several games."""
     per_game, pooled = fit_rounds(games, p, rounds, seed, seat_advantage, prior_sd)
     observed = [g.observed(p) for g in games]
-    for game, (w, n) in zip(games, observed):
+    for game, (w, n) in zip(games, observed, strict=True):
         yield _Scope(game.name, game.players, *per_game[game.name], w, n, seat_advantage and game.sequential, [])
     if pooled is None:
         return
-    parts = [(s, w, n) for s, (w, n) in zip(scales(games), observed)]
+    parts = [(s, w, n) for s, (w, n) in zip(scales(games), observed, strict=True)]
     w = sum(s * w for s, w, _ in parts)
     n = sum(s * n for s, _, n in parts)
     yield _Scope(POOLED, np.arange(p), *pooled, w, n, seat_advantage and any(g.sequential for g in games), parts)
@@ -138,7 +140,7 @@ def _widen(scope: _Scope, ref: np.ndarray, level: float, prior_sd: float | None,
     """The bootstrap ends widened to the profile-likelihood ends, in Elo points (the reference stays at 1000)."""
     players = scope.players
     k = len(players)
-    sub = np.ix_([0, 1], players, players)
+    sub = np.ix_(np.arange(2), players, players)
     w, n = scope.w[sub], scope.n[sub]
     x_hat = np.append(scope.theta[0, players], scope.eta[0])
     contrasts = np.eye(k + 1)[:k] - (np.eye(k + 1)[ref[0]] if len(ref) else np.append(np.full(k, 1.0 / k), 0.0))

@@ -13,7 +13,7 @@ results folder.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -49,7 +49,7 @@ def synthetic_results(strengths: dict[str, float], episodes: int, seed: int = 0,
     status = np.where(forfeit_seat >= 0, EpisodeStatus.FORFEIT.value, EpisodeStatus.OK.value)
     ids = np.array([f"ep{seed}-{i:07d}" for i in range(episodes)], dtype=object)
     game = np.array(games, dtype=object)[np.arange(episodes) % len(games)]
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     started = pd.to_datetime([start + timedelta(seconds=int(i)) for i in range(episodes)], utc=True)
     decisions = rng.integers(3, 10, size=(episodes, 2))
     seat_rows = []
@@ -72,7 +72,7 @@ def synthetic_results(strengths: dict[str, float], episodes: int, seed: int = 0,
     seats = pd.concat(seat_rows, ignore_index=True).sort_values(["episode_id", "seat"], kind="stable")
     episode_rows = pd.DataFrame({
         "episode_id": ids, "play_id": ids, "tournament": "synthetic", "game": game, "game_key": game,
-        "game_params": "{}", "players": [[x, y] for x, y in zip(names[a], names[b])], "seed": np.arange(episodes),
+        "game_params": "{}", "players": [[x, y] for x, y in zip(names[a], names[b], strict=True)], "seed": np.arange(episodes),
         "status": status, "returns": [[r, -r] for r in ret0], "num_moves": decisions.sum(1), "started_at": started,
     })
     move_rows = _moves(seats, rng) if moves else pd.DataFrame(columns=MOVES.names)

@@ -61,7 +61,7 @@ def _section(s: Standings, scope: str, title: str, out: Path, files: list[Path],
         if cost is not None:
             figures.append(html.Figure("Cost against rating", cost))
             names.append("cost_vs_rating.png")
-    for fig, file_name in zip(figures, names):
+    for fig, file_name in zip(figures, names, strict=True):
         (out / file_name).write_bytes(fig.png)
         files.append(out / file_name)
     return html.Section(title, readable(board), notes(s, scope), figures)
@@ -70,7 +70,7 @@ def _section(s: Standings, scope: str, title: str, out: Path, files: list[Path],
 def readable(board: pd.DataFrame) -> pd.DataFrame:
     """The leaderboard's columns people read, formatted; the CSV keeps every column at full precision."""
     def ci(low: pd.Series, high: pd.Series, digits: int) -> pd.Series:
-        return pd.Series([f"{a:.{digits}f}–{b:.{digits}f}" if pd.notna(a) else "" for a, b in zip(low, high)],
+        return pd.Series([f"{a:.{digits}f}–{b:.{digits}f}" if pd.notna(a) else "" for a, b in zip(low, high, strict=True)],
                          index=low.index)
 
     def fmt(values: pd.Series, digits: int, thousands: str = "") -> pd.Series:
@@ -85,7 +85,7 @@ def readable(board: pd.DataFrame) -> pd.DataFrame:
         "Elo": fmt(board["elo"], 0),
         "rating w/o forfeits": fmt(board["rating_no_forfeits"], 0),
         "games": board["games"].astype(str),
-        "W-D-L": [f"{w}-{d}-{l}" for w, d, l in zip(board["wins"], board["draws"], board["losses"])],
+        "W-D-L": [f"{won}-{drew}-{lost}" for won, drew, lost in zip(board["wins"], board["draws"], board["losses"], strict=True)],
         "score": fmt(board["score"], 3),
         "mean return": fmt(board["mean_return"], 3),
         "illegal/100": fmt(board["illegal_per_100"], 2),

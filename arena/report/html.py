@@ -66,7 +66,7 @@ def _table(df: pd.DataFrame) -> str:
     for row in df.itertuples(index=False):
         cells = "".join(
             f'<td class="num">{html.escape(_text(v))}</td>' if num else f"<td>{html.escape(_text(v))}</td>"
-            for v, num in zip(row, numeric))
+            for v, num in zip(row, numeric, strict=True))
         rows.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 

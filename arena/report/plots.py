@@ -32,8 +32,10 @@ def _png(fig: Figure) -> bytes:
     """PNG bytes. Constrained-layout figures already fit their text; a fixed layout is trimmed to it
     (bbox "tight" costs a second full draw, which for a 20 x 20 annotated heatmap is seconds)."""
     buf = io.BytesIO()
-    tight = {} if fig.get_layout_engine() is not None else {"bbox_inches": "tight", "pad_inches": 0.15}
-    fig.savefig(buf, format="png", dpi=DPI, **tight)
+    if fig.get_layout_engine() is not None:
+        fig.savefig(buf, format="png", dpi=DPI)
+    else:
+        fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", pad_inches=0.15)
     return buf.getvalue()
 
 
@@ -126,7 +128,7 @@ def rule_breaking_png(board: pd.DataFrame, title: str) -> bytes:
     fig = _figure(10.0, 1.6 + ROW_IN * max(len(rows), 2))
     axes = fig.subplots(1, 2, sharey=True)
     y = np.arange(len(rows))
-    for ax, (name, label) in zip(axes, [("illegal", "illegal attempts"), ("forfeits", "forfeits")]):
+    for ax, (name, label) in zip(axes, [("illegal", "illegal attempts"), ("forfeits", "forfeits")], strict=True):
         value = rows[f"{name}_per_100"].to_numpy(float)
         low = np.nan_to_num(value - rows[f"{name}_ci_low"].to_numpy(float))
         high = np.nan_to_num(rows[f"{name}_ci_high"].to_numpy(float) - value)

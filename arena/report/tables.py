@@ -161,8 +161,7 @@ def record_notes(board: pd.DataFrame) -> pd.Series:
 
 
 def _scopes(seats: pd.DataFrame):
-    for key, g in seats.groupby("game_key", sort=True):
-        yield key, g
+    yield from seats.groupby("game_key", sort=True)
     yield POOLED, seats
 
 

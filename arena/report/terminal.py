@@ -74,7 +74,9 @@ def notes(s: Standings, scope: str = POOLED) -> list[str]:
 
 def marks(note: str | None) -> str:
     """The table's marks for a record_note: "*" perfect, "†" few games, "" for none."""
-    return "" if pd.isna(note) else "".join(mark for name, mark in MARKS.items() if name in note)
+    if note is None or pd.isna(note):
+        return ""
+    return "".join(mark for name, mark in MARKS.items() if name in note)
 
 
 def _num(value: float, digits: int) -> str:

@@ -30,6 +30,8 @@ class ResultsDir:
 
     def __init__(self, where: str | Path, _fs: pafs.FileSystem | None = None, _path: str | None = None):
         if _fs is not None:
+            if _path is None:
+                raise TypeError("ResultsDir: _path goes with _fs")
             self.fs, self.path = _fs, _path
             self.uri = str(where)
         elif is_uri(where):

@@ -67,8 +67,8 @@ class TableBuilder:
         self.rows.append(self._values(record))
 
     def table(self) -> pa.Table:
-        columns = list(zip(*self.rows)) if self.rows else [[] for _ in self.schema.names]
-        return pa.table(dict(zip(self.schema.names, columns)), schema=self.schema)
+        columns: list[tuple | list] = list(zip(*self.rows, strict=True)) if self.rows else [[] for _ in self.schema.names]
+        return pa.table(dict(zip(self.schema.names, columns, strict=True)), schema=self.schema)
 
 
 class ResultsBuilder:

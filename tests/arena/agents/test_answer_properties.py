@@ -46,7 +46,7 @@ cased = st.tuples(name, st.sampled_from([str, str.upper, str.lower])).map(lambda
 
 def sentence(parts: list[tuple[str, str]]) -> str:
     """Filler then a mention, for each part; the mentions are separated by words."""
-    return " ".join(f"{w} {m}{p}" for (w, m), p in zip(parts, [".", ",", ";", ""] * len(parts)))
+    return " ".join(f"{w} {m}{p}" for (w, m), p in zip(parts, [".", ",", ";", ""] * len(parts), strict=False))
 
 
 @SETTINGS
@@ -122,7 +122,7 @@ def random_decision(name: str, seed: int, plies: int) -> tuple[Game, pyspiel.Sta
     rng = random.Random(seed)
     for _ in range(plies + 2):
         while state.is_chance_node():
-            actions, probs = zip(*state.chance_outcomes())
+            actions, probs = zip(*state.chance_outcomes(), strict=True)
             state.apply_action(rng.choices(actions, probs)[0])
         if state.is_terminal():
             return None

@@ -39,7 +39,8 @@ async def test_label_is_accepted_and_moves_are_shown():
     decision, shown = await play(label(4))
     assert decision.action == 4 and not decision.forfeit
     [attempt] = decision.attempts
-    assert (attempt.action, attempt.label, attempt.legal, attempt.parser_path, attempt.raw_response) == (4, label(4), True, "label", label(4))
+    seen = (attempt.action, attempt.label, attempt.legal, attempt.parser_path, attempt.raw_response)
+    assert seen == (4, label(4), True, "label", label(4))
     t = turn()
     assert t.game.renderer.observation(t.state, 0) in shown
     assert f"{label(0)} (0)" in shown and f"{label(8)} (8)" in shown

@@ -12,10 +12,10 @@ import pyspiel
 import pytest
 
 from arena.agents.answer_parser import NO_ACTION
-from arena.agents.prompts import illegal_move_error
 from arena.agents.base import FailureKind, PlayerFailure, Turn
 from arena.agents.llm import LLMAgent
-from arena.chat import ChatResult, ErrorClass
+from arena.agents.prompts import illegal_move_error
+from arena.chat import ErrorClass
 from arena.config.models import LLMPlayer
 from arena.games.base import Game
 from arena.games.registry import load_game

@@ -9,6 +9,7 @@ import pytest
 from arena.games import available_games, load_game
 from arena.games.registry import TAILORED, UnknownGame
 
+
 def test_exactly_the_registered_games_are_tailored() -> None:
     games = available_games()
     assert {name for name, tailored in games if tailored} == set(TAILORED)
@@ -54,7 +55,7 @@ def test_generic_renderer_round_trips(name: str) -> None:
         state = game.spiel.new_initial_state()
         while not state.is_terminal() and seen < 300:
             if state.is_chance_node():
-                actions, probs = zip(*state.chance_outcomes())
+                actions, probs = zip(*state.chance_outcomes(), strict=True)
                 state.apply_action(rng.choices(actions, probs)[0])
                 continue
             player = state.current_player()

@@ -6,7 +6,6 @@ import itertools
 import random
 from collections.abc import Iterator
 
-import pyspiel
 import pytest
 
 from arena.games import load_game, registry
@@ -36,7 +35,7 @@ def decision_points(game: Game, rng: random.Random, decisions: int, max_plies: i
         while not state.is_terminal() and plies < max_plies:
             plies += 1
             if state.is_chance_node():
-                actions, probs = zip(*state.chance_outcomes())
+                actions, probs = zip(*state.chance_outcomes(), strict=True)
                 state.apply_action(rng.choices(actions, probs)[0])
             elif state.is_simultaneous_node():
                 for p in range(game.num_players):

@@ -7,8 +7,8 @@ import pandas as pd
 from rich.console import Console
 
 from arena.ratings.synthetic import synthetic_results
-from arena.report.build import readable
 from arena.report import leaderboard, pairwise, pairwise_matrix, print_leaderboard, standings
+from arena.report.build import readable
 from arena.results import load
 from arena.results.reader import Results
 
