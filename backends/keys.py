@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from backends.litellm_models import ModelEntry
+if TYPE_CHECKING:
+    from backends.litellm.models import ModelEntry
 
 # Board Game Arena users keep these names; LiteLLM looks for others for some providers.
 _ALIASES = {

@@ -10,7 +10,7 @@ whole-second windows or a leaky bucket that lets 2x the rate through a window ri
 after a burst, and neither can hold a request until it ends or correct a token charge
 once the real count is known.
 
-In a cluster this class runs as one named Ray actor per account (see gateway.py), so
+In a cluster this class runs as one named Ray actor per account (see litellm/gateway.py), so
 the limit is shared by every gateway actor on every node. A gateway that dies holding
 leases cannot release them; each gateway is therefore a named *holder*: on every
 (re)start it calls `reset_holder`, which ends the leases of its previous life at once
@@ -110,7 +110,7 @@ class Limiter:
                 timeout = max(min(wait if wait is not None else nearest_lease, nearest_lease), 0.001)
                 try:  # woken early by a release, or when the window moves on
                     await asyncio.wait_for(self._changed.wait(), timeout=timeout)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
             lease = next(self._ids)
             self._running[lease] = [now + self.lease_s, min(tokens, self.tpm) if self.tpm else tokens, holder]

@@ -12,9 +12,15 @@ from arena.config.errors import ConfigError
 from arena.config.files import resolve, shipped
 from arena.config.models import LLMPlayer, ProviderLimits, Tournament
 from backends import keys
-from backends.litellm_models import PREFIX, ModelEntry, find_entry, read_models_file
-from backends.vllm_models import PREFIX as VLLM_PREFIX
-from backends.vllm_models import VLLMConfigError, check_model_dir, find_vllm_entry, read_vllm_models
+from backends.litellm.models import find_entry, read_models_file
+from backends.registry import LITELLM as PREFIX
+from backends.registry import VLLM as VLLM_PREFIX
+from backends.vllm.models import (
+    VLLMConfigError,
+    check_model_dir,
+    find_vllm_entry,
+    read_vllm_models,
+)
 
 
 def _limit(value) -> str:
@@ -24,7 +30,7 @@ def _limit(value) -> str:
 def models_command(config: str | None, overrides: Sequence[str], models_file: str | None, vllm_file: str | None) -> int:
     """`arena models [CONFIG]`: print the table, or say that there is nothing to list and where it looked."""
     from arena.config.load import load_tournament
-    from arena.render_table import print_table
+    from arena.report.render_table import print_table
 
     if config is None and overrides:
         raise ConfigError("--override: changes a tournament's keys; give the CONFIG it applies to")

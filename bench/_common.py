@@ -27,14 +27,13 @@ def run_child(script: str, *args: str) -> dict:
 def play(config: dict, keep_moves: bool = False) -> dict:
     """Embedded Ray, the full driver, results in a temporary folder. Returns timing and driver RSS."""
     import pyarrow.parquet as pq
+    import ray
 
     from arena.config.models import Tournament
     from arena.results import load
     from backends.plan import prepare
     from cluster.driver import run_tournament
     from cluster.ray_session import connect
-
-    import ray
 
     with tempfile.TemporaryDirectory() as tmp:
         t = Tournament.model_validate({**config, "output_dir": tmp})

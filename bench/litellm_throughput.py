@@ -8,7 +8,6 @@ concurrency from one process: the ceiling LiteLLM itself sets on this machine.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sys
 import tempfile

@@ -99,7 +99,10 @@ def serve_handle_rates(app_name: str) -> dict:
     from vllm.entrypoints.openai.chat_completion.protocol import ChatCompletionRequest
 
     system, user = first_prompt()
-    handle = serve.get_deployment_handle("LLMServer:tiny", app_name=app_name).options(stream=True)
+    from backends.vllm.call import VLLMCall
+
+    handle = serve.get_deployment_handle(VLLMCall("vllm_tiny", app_name).deployment(), app_name=app_name).options(
+        stream=True)
 
     async def call(n: int) -> None:
         messages = [system, {**user, "content": f"{user['content']}\n({n})"}]
@@ -143,7 +146,7 @@ def main() -> None:
     from cluster.ray_session import connect
 
     if not (TINY / "config.json").exists():
-        subprocess.run([sys.executable, "-m", "backends.tiny_model", str(TINY)], check=True)
+        subprocess.run([sys.executable, "-m", "backends.vllm.tiny_model", str(TINY)], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         models = Path(tmp) / "vllm_models.yaml"
         models.write_text(f"models:\n  - name: vllm_tiny\n    model_path: {TINY}\n    max_model_len: 2048\n"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import math
 import signal
 import threading
-import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow.compute as pc
@@ -69,7 +69,7 @@ def _failed_shard_rows(t: Tournament, shard: list[EpisodeSpec], error: Exception
     rows = ResultsBuilder(t)
     reason = f"task failed: {type(error).__name__}: {str(error).splitlines()[0][:300] if str(error) else ''}"
     for spec in shard:
-        rows.add(spec, EpisodeLog(status=EpisodeStatus.ERROR, reason=reason), datetime.now(timezone.utc), 0.0)
+        rows.add(spec, EpisodeLog(status=EpisodeStatus.ERROR, reason=reason), datetime.now(UTC), 0.0)
     return rows.tables()
 
 

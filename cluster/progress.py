@@ -6,10 +6,10 @@ from __future__ import annotations
 import sys
 import time
 
-LOG_EVERY_S = 30.0
-
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+LOG_EVERY_S = 30.0
 
 
 class EpisodeProgress:
@@ -30,7 +30,7 @@ class EpisodeProgress:
         )
         self._task = self._progress.add_task("episodes", total=total, rate=0.0, errors=0)
 
-    def __enter__(self) -> "EpisodeProgress":
+    def __enter__(self) -> EpisodeProgress:
         self._progress.start()
         return self
 

@@ -9,8 +9,7 @@ import time
 import ray
 
 from arena.config.models import LLMPlayer, ServeSettings, Tournament
-from backends.vllm_backend import PREFIX
-from backends.vllm_models import VLLMEntry, check_model_dir, find_vllm_entry, read_vllm_models
+from backends.vllm.models import PREFIX, VLLMEntry, check_model_dir, find_vllm_entry, read_vllm_models
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +33,7 @@ def deploy(entries: list[VLLMEntry], settings: ServeSettings, on_progress=print)
     from ray import serve
     from ray.serve.llm import build_openai_app
 
-    from backends.vllm_serve_config import llm_config  # needs vLLM importable: only when serving
+    from backends.vllm.serve_config import llm_config  # needs vLLM importable: only when serving
 
     gpu = gpus_in_cluster() > 0
     for e in entries:

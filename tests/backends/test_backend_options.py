@@ -14,8 +14,7 @@ from arena.config.errors import ConfigError
 from arena.config.load import load_tournament_dict
 from arena.config.models import LLMPlayer, PlayerSpec, Tournament
 from backends import registry
-from backends.litellm_models import ModelEntry
-
+from backends.litellm.models import ModelEntry
 
 
 def check(p: PlayerSpec, t: Tournament) -> None:
@@ -76,7 +75,7 @@ def test_litellm_backend_options_are_refused(tmp_path):
 
 
 def test_constraint_method_by_provider_and_entry():
-    from backends.litellm_constraint import constraint_method
+    from backends.litellm.constraint import constraint_method
 
     assert constraint_method(ModelEntry(name="litellm_hosted_vllm/x", api_base="http://h/v1"), "hosted_vllm") == \
         "structured_outputs"

@@ -9,13 +9,14 @@ import asyncio
 import email.utils
 import os
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no network fetch at import
 import litellm  # noqa: E402  (a dependency: a missing install must fail, not skip)
+
 litellm.suppress_debug_info = True
 # LiteLLM's own pydantic models warn on first use; not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:pydantic")
@@ -54,7 +55,7 @@ CASES = {
     "bad_request": (X.BadRequestError("unknown parameter", **KW), Q, 400),
     "unprocessable": (X.UnprocessableEntityError("bad body", response=response(422), **KW), Q, 422),
     "builtin_timeout": (TimeoutError(), T, None),
-    "asyncio_timeout": (asyncio.TimeoutError(), T, None),
+    "asyncio_timeout": (TimeoutError(), T, None),
     "refused": (ConnectionRefusedError(111, "Connection refused"), T, None),
     "httpx_timeout": (httpx.ConnectTimeout("connect timed out"), T, None),
     "httpx_connect": (httpx.ConnectError("connection refused"), T, None),
@@ -82,7 +83,7 @@ def test_fatal_messages_name_the_variable_to_check():
 
 
 def http_date(delta_s: float) -> str:
-    return email.utils.format_datetime(datetime.now(timezone.utc) + timedelta(seconds=delta_s), usegmt=True)
+    return email.utils.format_datetime(datetime.now(UTC) + timedelta(seconds=delta_s), usegmt=True)
 
 
 @pytest.mark.parametrize(

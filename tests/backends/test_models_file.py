@@ -5,7 +5,7 @@ import os
 import pytest
 
 from backends import keys
-from backends.litellm_models import ModelEntry, ModelsFileError, find_entry, read_models_file
+from backends.litellm.models import ModelEntry, ModelsFileError, find_entry, read_models_file
 
 
 def test_bga_shape_and_mappings(tmp_path):

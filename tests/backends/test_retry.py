@@ -13,6 +13,7 @@ import pytest
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no network fetch at import
 import litellm  # noqa: E402  (a dependency: a missing install must fail, not skip)
+
 X = litellm.exceptions
 
 from arena.chat import ErrorClass  # noqa: E402
@@ -61,9 +62,9 @@ class Highest(random.Random):
         return b
 
 
-async def run(script, policy=RetryPolicy(), rng=None):
+async def run(script, policy=None, rng=None):
     sleeps = Sleeps()
-    outcome = await with_retries(script, classify, policy, sleep=sleeps, rng=rng or random.Random(0))
+    outcome = await with_retries(script, classify, policy or RetryPolicy(), sleep=sleeps, rng=rng or random.Random(0))
     return outcome, sleeps
 
 

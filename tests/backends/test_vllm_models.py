@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from backends.vllm_models import VLLMConfigError, VLLMEntry, check_model_dir, find_vllm_entry, read_vllm_models
+from backends.vllm.models import VLLMConfigError, VLLMEntry, check_model_dir, find_vllm_entry, read_vllm_models
 
 REPO = Path(__file__).resolve().parents[2]
 

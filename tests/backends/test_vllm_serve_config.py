@@ -7,8 +7,8 @@ argument we emit is one vLLM 0.32 knows.
 
 import pytest
 
-from backends.vllm_models import Autoscaling, VLLMConfigError, VLLMEntry
-from backends.vllm_serve_config import CPU_MEMORY_SHARE, llm_config
+from backends.vllm.models import Autoscaling, VLLMConfigError, VLLMEntry
+from backends.vllm.serve_config import CPU_MEMORY_SHARE, llm_config
 
 
 def entry(**settings) -> VLLMEntry:
@@ -71,8 +71,8 @@ def test_autoscaling_always_sets_a_target_that_scales():
 
 
 def test_replicas_fixed_when_given_and_one_by_default():
-    assert llm_config(entry(num_replicas=3), gpu_available=True).deployment_config == {"num_replicas": 3}
-    assert llm_config(entry(), gpu_available=False).deployment_config == {"num_replicas": 1}
+    assert llm_config(entry(num_replicas=3), gpu_available=True).deployment_config == {"name": "arena-Llama-3.1-8B", "num_replicas": 3}
+    assert llm_config(entry(), gpu_available=False).deployment_config == {"name": "arena-Llama-3.1-8B", "num_replicas": 1}
 
 
 def test_typed_settings_and_engine_kwargs_merge():

@@ -197,7 +197,7 @@ def figures(test: str, root: Path, scheduled_ids: set[str], note: str = "") -> F
     t = raw_table(root, "episodes", ["episode_id", "status"])
     ids = [] if t is None else t["episode_id"].to_pylist()
     statuses = [] if t is None else t["status"].to_pylist()
-    finished = {i for i, s in zip(ids, statuses) if s in ("ok", "truncated", "forfeit")}
+    finished = {i for i, s in zip(ids, statuses, strict=True) if s in ("ok", "truncated", "forfeit")}
     dup = sum(c - 1 for c in Counter(ids).values() if c > 1)
     return Figures(test, len(scheduled_ids), len(finished & scheduled_ids), dup, len(scheduled_ids - finished), note)
 

@@ -3,9 +3,8 @@
 from arena.config import Tournament
 from arena.report.counts import player_counts as leaderboard
 from arena.results import load
-from arena.schedule import count
+from arena.schedule import count, episodes
 from cluster.driver import _failed_shard_rows, run_tournament
-from arena.schedule import episodes
 
 
 def tournament(tmp_path, **kw):

@@ -154,13 +154,13 @@ def report(test: str, root: Path, ids: set[str], what: str, note: str = ""):
 
 
 def played(stderr: str) -> tuple[int, int]:
-    line = next(l for l in stderr.splitlines() if l.startswith("played "))
+    line = next(text for text in stderr.splitlines() if text.startswith("played "))
     words = line.split()
     return int(words[1]), int(words[3].lstrip("("))
 
 
 def skipped(stderr: str) -> int:
-    line = next((l for l in stderr.splitlines() if l.startswith("resumed: skipped ")), None)
+    line = next((text for text in stderr.splitlines() if text.startswith("resumed: skipped ")), None)
     return int(line.split()[2]) if line else 0
 
 
@@ -191,7 +191,8 @@ def test_worker_node_killed_mid_tournament(cluster, tmp_path):
     assert_exact(root, ids)
     report("worker node killed", root, ids,
            "adds a third 1-CPU worker node, starts `arena run --address` on a 240-episode round robin (shards of 4), "
-           "SIGKILLs every process of that node (raylet, agents, workers) while an episode task runs on it; Ray retries the lost tasks on the other workers. Checks: exit 0, 0 error "
+           "SIGKILLs every process of that node (raylet, agents, workers) while an episode task runs on it; "
+           "Ray retries the lost tasks on the other workers. Checks: exit 0, 0 error "
            "episodes, every scheduled episode_id exactly once in the raw part files, every part file readable.",
            f"{before} episodes saved before the kill, {running} task(s) running on the killed node; "
            f"{n_files} part files, all readable")

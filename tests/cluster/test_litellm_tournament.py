@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
-import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "backends"))
 from openai_server import start_server  # noqa: E402

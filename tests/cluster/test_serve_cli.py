@@ -4,8 +4,8 @@ import os
 import signal
 import socket
 import subprocess
-import time
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.vllm
 
 def test_long_lived_application_is_reused_and_removed(tmp_path):
     if not (TINY / "config.json").exists():
-        subprocess.run([sys.executable, "-m", "backends.tiny_model", str(TINY)], check=True, cwd=ROOT)
+        subprocess.run([sys.executable, "-m", "backends.vllm.tiny_model", str(TINY)], check=True, cwd=ROOT)
     (tmp_path / "vllm_models.yaml").write_text(f"models:\n  - name: vllm_tiny\n    model_path: {TINY}\n"
                                                "    max_model_len: 2048\n    engine_kwargs: {enforce_eager: true}\n")
     (tmp_path / "t.yaml").write_text("""

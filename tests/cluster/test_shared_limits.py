@@ -36,7 +36,7 @@ providers: {{hosted_vllm: {{rpm: {RPM}, window_s: {WINDOW_S}}}}}
                      "--no-progress"], cwd=tmp_path, env=cluster.env | {"PYTHONPATH": str(ROOT)},
                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
             outputs = [d.communicate(timeout=300) for d in drivers]
-            for d, (out, err) in zip(drivers, outputs):
+            for d, (_out, err) in zip(drivers, outputs, strict=True):
                 assert d.returncode == 0, err[-2000:]
                 assert "played 16 episodes (0 errors)" in err
             seen = server.stats(window_s=WINDOW_S)

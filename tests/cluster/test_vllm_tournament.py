@@ -33,7 +33,7 @@ def table(root: Path, name: str) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def tiny_model():
     if not (TINY / "config.json").exists():  # `make test` builds it; a bare pytest run builds it here
-        subprocess.run([sys.executable, "-m", "backends.tiny_model", str(TINY)], check=True, cwd=ROOT)
+        subprocess.run([sys.executable, "-m", "backends.vllm.tiny_model", str(TINY)], check=True, cwd=ROOT)
     return TINY
 
 

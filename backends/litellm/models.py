@@ -12,7 +12,7 @@ also be a mapping that adds api_base, limits, prices and extra request parameter
         rpm: 600
         input_cost_per_token: 0.0000002
         extra: {top_k: 5}
-        constrain_with: response_format   # how constrain_moves is sent (backends/litellm_constraint.py)
+        constrain_with: response_format   # how constrain_moves is sent (backends/litellm/constraint.py)
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from arena.config.errors import ConfigError
-
-PREFIX = "litellm_"
+from backends.files import read_once
+from backends.registry import LITELLM as PREFIX
 
 
 class ModelEntry(BaseModel):
@@ -74,7 +74,11 @@ class ModelsFileError(ConfigError):
 
 
 def read_models_file(path: str | Path) -> ModelsFile:
-    path = Path(path)
+    """The file's models; read once per run (backends/files.py)."""
+    return read_once(path, _parse)
+
+
+def _parse(path: Path) -> ModelsFile:
     if not path.is_file():
         raise ModelsFileError(f"{path}: no such models file; give the path of an existing file")
     try:

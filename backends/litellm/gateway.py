@@ -13,9 +13,10 @@ import ray
 
 from arena.chat import ChatRequest, ChatResult
 from backends.limiter import Limiter
-from backends.litellm_caller import LiteLLMCaller
-from backends.litellm_models import ModelEntry
+from backends.litellm.call import LiteLLMCall
+from backends.litellm.models import ModelEntry
 from backends.retry import RetryPolicy
+from backends.wrapper import Wrapped
 
 
 class RemoteLimiter:
@@ -70,8 +71,8 @@ class Gateway:
                     handle = ray.get_actor(n, namespace=LIMITER_NAMESPACE)
                     shared[n] = RemoteLimiter.for_holder(handle, holder) if holder else RemoteLimiter(handle)
             remote = [shared[n] for n in limiters]
-            self.callers[entry.arena_name] = LiteLLMCaller(entry, provider, own + [account] + remote, ledger_handle,
-                                                           policy, track_spend=track_spend)
+            self.callers[entry.arena_name] = Wrapped(LiteLLMCall(entry, provider), own + [account] + remote,
+                                                     ledger_handle, policy or RetryPolicy(), track_spend)
 
     async def chat(self, model: str, request: ChatRequest) -> ChatResult:
         return await self.callers[model].chat(request)

@@ -22,11 +22,19 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from arena.config.errors import ConfigError
+from backends.files import read_once
+from backends.registry import VLLM as PREFIX
 
-PREFIX = "vllm_"
 # Keys with their own field (one source of truth), and keys Ray Serve LLM sets itself and rejects.
 OWN_FIELDS = {"tensor_parallel_size", "max_model_len", "gpu_memory_utilization", "dtype", "tokenizer"}
 SET_BY_SERVE = {"model", "served_model_name", "distributed_executor_backend"}
@@ -106,6 +114,17 @@ class VLLMEntry(BaseModel):
     def arena_name(self) -> str:
         return PREFIX + self.model_id
 
+    @property
+    def deployment_name(self) -> str:
+        """The name we give its Serve deployment (backends/vllm/serve_config.py)."""
+        return deployment_name(self.model_id)
+
+
+def deployment_name(model_id: str) -> str:
+    """The name of a model's Serve deployment, set explicitly in its LLMConfig.deployment_config.
+    A '/' would read as a path in Serve's routes and logs, so it becomes '--'."""
+    return "arena-" + model_id.replace("/", "--")
+
 
 class VLLMModelsFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -123,8 +142,11 @@ def _resolve(entry: VLLMEntry, base: Path) -> VLLMEntry:
 
 
 def read_vllm_models(path: str | Path) -> VLLMModelsFile:
-    """The file's entries with absolute paths."""
-    path = Path(path)
+    """The file's entries with absolute paths; read once per run (backends/files.py)."""
+    return read_once(path, _parse)
+
+
+def _parse(path: Path) -> VLLMModelsFile:
     if not path.is_file():
         raise VLLMConfigError(f"{path}: no such models file; give the path of an existing file")
     try:

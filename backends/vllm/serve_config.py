@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from backends.vllm_models import VLLMConfigError, VLLMEntry
+from backends.vllm.models import VLLMConfigError, VLLMEntry
 
 if TYPE_CHECKING:
     from ray.serve.llm import LLMConfig
@@ -32,7 +32,9 @@ def llm_config(entry: VLLMEntry, *, gpu_available: bool) -> LLMConfig:
     model_id is the name without vllm_ (see VLLMEntry.model_id); model_source and the
     tokenizer are the entry's absolute paths, so the replica finds them on any node.
     """
-    from ray.serve.llm import LLMConfig  # imports vLLM (seconds): only where a model is served
+    from ray.serve.llm import (
+        LLMConfig,  # imports vLLM (seconds): only where a model is served
+    )
 
     for key in ("model_path", "tokenizer_path"):
         value = getattr(entry, key)
@@ -61,10 +63,13 @@ def llm_config(entry: VLLMEntry, *, gpu_available: bool) -> LLMConfig:
         placement = {"bundles": [{"CPU": 1}]}
         engine.setdefault("gpu_memory_utilization", CPU_MEMORY_SHARE)
 
+    # The deployment's name is ours, set here (a documented deployment_config field), so callers
+    # find it by that name rather than by re-deriving Serve LLM's own naming rule.
+    deployment: dict[str, Any] = {"name": entry.deployment_name}
     if entry.autoscaling is not None:
-        deployment: dict[str, Any] = {"autoscaling_config": entry.autoscaling.model_dump()}
+        deployment["autoscaling_config"] = entry.autoscaling.model_dump()
     else:
-        deployment = {"num_replicas": entry.num_replicas or 1}
+        deployment["num_replicas"] = entry.num_replicas or 1
 
     try:
         return LLMConfig(

@@ -1,5 +1,5 @@
 """A tiny random-weight Llama with a locally trained byte-level tokenizer, for tests, the demo
-and laptops: nothing is downloaded. `python -m backends.tiny_model models/tiny-llama`.
+and laptops: nothing is downloaded. `python -m backends.vllm.tiny_model models/tiny-llama`.
 
 Head dim 64 because vLLM's CPU attention kernel rejects 16; the chat template is the
 minimal one OpenAI-style chat needs.

@@ -13,7 +13,8 @@ from typing import Literal
 
 from arena.config.errors import PlayerOptionError
 from arena.config.models import LLMPlayer
-from backends.litellm_models import ModelEntry
+from backends.litellm.models import ModelEntry
+from backends.options import BackendOptions, parse_options, who
 
 Method = Literal["response_format", "structured_outputs"]
 
@@ -41,19 +42,22 @@ def constraint_fields(method: Method, legal_moves: list[str]) -> dict:
                                 "json_schema": {"name": "move", "schema": schema, "strict": True}}}
 
 
+class Options(BackendOptions):
+    """litellm_* players take no backend_options: request parameters go in the model's entry (extra:)."""
+
+    unknown = ("litellm_* models take no backend_options; remove '{key}' (request parameters go under extra: "
+               "in its entry in {models_file})")
+
+
 def check_options(spec: LLMPlayer, entry: ModelEntry, provider: str, models_file: str) -> None:
     """Refuse what a LiteLLM call would ignore: any backend_options, and constrain_moves it cannot honour."""
-    who = f"player '{spec.display_name}' ({spec.model})"
-    if spec.backend_options:
-        key = sorted(spec.backend_options)[0]
-        raise PlayerOptionError(f"backend_options.{key}", f"{who}: litellm_* models take no backend_options; "
-                                f"remove '{key}' (request parameters go under extra: in its entry in {models_file})")
+    parse_options(Options, spec, models_file=models_file)
     if not spec.constrain_moves or constraint_method(entry, provider):
         return
     if entry.constrain_with == "none":
         why = f"its entry in {models_file} sets constrain_with: none"
     else:
         why = f"LiteLLM knows of no JSON-schema support for {entry.litellm_model} (provider {provider})"
-    raise PlayerOptionError("constrain_moves", f"{who} cannot be constrained to legal moves: {why}; remove "
+    raise PlayerOptionError("constrain_moves", f"{who(spec)} cannot be constrained to legal moves: {why}; remove "
                             "constrain_moves, or if the endpoint supports it set constrain_with: response_format "
                             f"(JSON schema) or structured_outputs (vLLM) on its entry in {models_file}")

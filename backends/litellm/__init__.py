@@ -1,0 +1,1 @@
+"""litellm_* models: API providers through LiteLLM, called from gateway actors that hold each account's limits."""
