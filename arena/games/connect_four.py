@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyspiel
 
-from arena.games.labels import LabelledRenderer, Move, turn_line
+from arena.games.labels import LabelledRenderer, Move, board_observation
 
 SYMBOLS = ("X", "O")
 _CELL = {"x": "X", "o": "O", ".": "."}
@@ -39,14 +39,8 @@ class ConnectFourRenderer(LabelledRenderer):
 
     def observation(self, state: pyspiel.State, player: int) -> str:
         history = [f"{SYMBOLS[i % 2]} {a + 1}" for i, a in enumerate(state.history())]
-        return "\n".join(
-            [
-                f"You are {SYMBOLS[player]} (player {player}). {turn_line(state, player, list(SYMBOLS))}",
-                "Board (top row first; '.' is empty; numbers are the columns):",
-                draw(state),
-                "Columns played so far: " + (", ".join(history) if history else "none"),
-            ]
-        )
+        return board_observation(state, player, list(SYMBOLS), "Board (top row first; '.' is empty; numbers are the columns):",
+                                 draw(state), "Columns played so far", history)
 
     def move(self, state: pyspiel.State, player: int, action: int) -> Move:
         return Move(action, str(action + 1))

@@ -88,6 +88,18 @@ class LabelledRenderer:
         return match(moves, text)
 
 
+def board_observation(state: pyspiel.State, player: int, symbols: list[str], board_caption: str, board: str,
+                      history_caption: str, history: list[str]) -> str:
+    """What a player of an alternating two-player board game sees: who they are and whose turn,
+    the board under its caption, and the moves so far."""
+    return "\n".join([
+        f"You are {symbols[player]} (player {player}). {turn_line(state, player, symbols)}",
+        board_caption,
+        board,
+        f"{history_caption}: " + (", ".join(history) if history else "none"),
+    ])
+
+
 def turn_line(state: pyspiel.State, player: int, names: list[str]) -> str:
     """'It is your turn.' / 'It is X's turn.' / the result, for alternating two-player games."""
     if state.is_terminal():

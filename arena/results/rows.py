@@ -37,6 +37,12 @@ def outcomes(status: EpisodeStatus | None, returns: list[float], forfeit_seats: 
     return ["win" if r == best and returns.count(best) == 1 else ("draw" if r == best else "loss") for r in returns]
 
 
+def _same_episode(row: MoveRow | SeatRow, e: EpisodeRow) -> None:
+    """The columns a seat or move row shares with its episode's row."""
+    row.episode_id, row.play_id, row.tournament, row.game, row.game_key = (
+        e.episode_id, e.play_id, e.tournament, e.game, e.game_key)
+
+
 @dataclass(slots=True)
 class SeatTotals:
     """What one seat did in one episode, summed over its rows of the moves table."""
@@ -126,11 +132,7 @@ class ResultsBuilder:
             s.cost_usd += a.cost_usd
             s.latency_s += a.latency_s
             r = MoveRow()
-            r.episode_id = e.episode_id
-            r.play_id = e.play_id
-            r.tournament = e.tournament
-            r.game = e.game
-            r.game_key = e.game_key
+            _same_episode(r, e)
             r.move_number = m.move_number
             r.seat = m.seat
             r.player = spec.seats[m.seat]
@@ -161,11 +163,7 @@ class ResultsBuilder:
         for seat, player in enumerate(spec.seats):
             s = totals[seat]
             r = SeatRow()
-            r.episode_id = e.episode_id
-            r.play_id = e.play_id
-            r.tournament = e.tournament
-            r.game = e.game
-            r.game_key = e.game_key
+            _same_episode(r, e)
             r.seat = seat
             r.first_mover = None if first is None else seat == first
             r.player = player

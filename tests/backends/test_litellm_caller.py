@@ -79,11 +79,11 @@ def test_transient_errors_retry_then_give_up(tmp_path, server):
 
 
 def test_hang_past_timeout_is_transient(tmp_path, server):
-    server.control(hang_s=3)
+    server.control(hang_s=10)
     _, caller = backend(tmp_path, server, "    timeout_s: 0.5\n")
     caller.policy = RetryPolicy(max_transient_attempts=1)
     started = time.monotonic()
-    assert chat(caller).error_class is ErrorClass.TRANSIENT and time.monotonic() - started < 2.5
+    assert chat(caller).error_class is ErrorClass.TRANSIENT and time.monotonic() - started < 9  # the timeout ended it
 
 
 def test_bad_key_is_fatal_names_the_variable_and_stops_further_calls(tmp_path, server, monkeypatch):

@@ -143,11 +143,11 @@ async def test_fault_raises_litellm_exception(srv, prefix, mode, expected):
 
 @pytest.mark.parametrize("prefix", PREFIXES)
 async def test_hang_past_timeout_raises_timeout(srv, prefix):
-    srv.control(hang_s=5)
+    srv.control(hang_s=10)
     start = time.monotonic()
     with pytest.raises(litellm.Timeout):
         await ask(srv, prefix, timeout=1)
-    assert time.monotonic() - start < 3
+    assert time.monotonic() - start < 9  # the client's timeout, not the server, ended the call
 
 
 async def test_refused_connection_and_default_retries():
