@@ -82,8 +82,21 @@ def cmd_games(args: argparse.Namespace) -> int:
     return 0
 
 
+def _version() -> str:
+    from importlib import metadata
+
+    from arena.results.schema import SCHEMA_VERSION
+
+    try:
+        version = metadata.version("board-game-arena")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        version = "unknown"
+    return f"arena {version} (results format {SCHEMA_VERSION})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arena", description="Board Game Arena: LLM tournaments on OpenSpiel games, on Ray.")
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="run a tournament (resumes if its results folder exists)")

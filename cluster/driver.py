@@ -131,11 +131,6 @@ def results_root(t: Tournament) -> ResultsDir:
     return ResultsDir(t.output_dir).child(t.name)
 
 
-def has_pending_episodes(t: Tournament, root: ResultsDir) -> bool:
-    done = completed_episode_ids(root)
-    return any(spec.episode_id not in done for spec in episodes(t))
-
-
 def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress: bool = True,
                    root: ResultsDir | None = None, extend: bool = False) -> RunSummary:
     """Play every episode of `t` not already in its results folder (`root`, default results_root(t)).

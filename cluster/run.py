@@ -29,8 +29,8 @@ def check_player(p: PlayerSpec, t: Tournament) -> None:
 def run_command(config: str, overrides: list[str], address: str | None, progress: bool = True,
                 extend: bool = False) -> int:
     from arena.config.errors import ConfigError
-    from arena.results.folder import check_definition
-    from cluster.driver import has_pending_episodes, results_root, run_tournament
+    from arena.results.folder import check_definition, pending_episodes
+    from cluster.driver import results_root, run_tournament
     from cluster.ray_session import connect
 
     t = with_results_root(load_tournament(config, overrides, check_player))
@@ -38,10 +38,12 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
     try:
         root = results_root(t)
         check_definition(root, t, extend)  # a folder of another tournament is refused before Ray starts
+        root.check_writable()  # ...and so is a folder nobody can write to
     except ValueError as e:
         raise ConfigError(str(e)) from None
-    # A finished tournament run again has nothing to play: it deploys no model (a minute on CPU).
-    vllm = serve_app.vllm_entries(t) if has_pending_episodes(t, root) else []
+    if pending_episodes(t, root) == 0:  # a finished tournament answers from its folder: no Ray, no model
+        return _already_played(t, root, extend)
+    vllm = serve_app.vllm_entries(t)
     how = connect(address, log_level=t.log_level, num_cpus=_embedded_cpus(len(vllm)))
     print(f"ray: {how}", file=sys.stderr)
     served = start_vllm(t, vllm)
@@ -59,10 +61,25 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
     print(f"played {summary.played} episodes ({summary.errors} errors) in {summary.seconds:.1f} s "
           f"({rate:.1f}/s); results in {summary.root}", file=sys.stderr)
     results = load(summary.results_dir, moves=False)
-    print_leaderboard(standings(results), f"Leaderboard: {t.name}")
+    partial = f" (partial: interrupted after {summary.skipped + summary.played} of {summary.scheduled} episodes)"
+    print_leaderboard(standings(results), f"Leaderboard: {t.name}" + (partial if summary.interrupted else ""))
     if summary.interrupted:
         print("interrupted: finished episodes are saved; run the same command again to resume", file=sys.stderr)
         return 130
+    return 0
+
+
+def _already_played(t: Tournament, root, extend: bool) -> int:
+    """Every episode is in the folder: record the run, print the leaderboard, start nothing."""
+    from arena.results.manifest import Manifest
+    from arena.schedule import count
+
+    scheduled = count(t)
+    Manifest(root, t, extend).save("finished", scheduled=scheduled, skipped=scheduled, played=0, errors=0, seconds=0.0)
+    where = root.local_path or root.uri
+    print(f"resumed: skipped {scheduled} episodes already in {where}", file=sys.stderr)
+    print(f"played 0 episodes (0 errors); nothing left to play, Ray not started; results in {where}", file=sys.stderr)
+    print_leaderboard(standings(load(root, moves=False)), f"Leaderboard: {t.name}")
     return 0
 
 

@@ -85,6 +85,15 @@ def check_definition(root: ResultsDir, t: Tournament, extend: bool = False) -> t
     return manifest, changes
 
 
+def pending_episodes(t: Tournament, root: ResultsDir) -> int:
+    """How many of the tournament's episodes are not yet played to an end in `root`."""
+    from arena.results.reader import completed_episode_ids
+    from arena.schedule import episodes
+
+    done = completed_episode_ids(root)
+    return sum(spec.episode_id not in done for spec in episodes(t))
+
+
 def recorded_definitions(manifest: dict[str, Any]) -> set[str]:
     """Every definition whose episodes the folder may hold: the first and each recorded extension."""
     return {entry["definition_id"] for entry in manifest.get("history", [])} | {manifest["definition_id"]}

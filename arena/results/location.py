@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import time
+import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -90,6 +91,23 @@ class ResultsDir:
         with self.fs.open_output_stream(temporary) as stream:
             write(stream)
         self.fs.move(temporary, final)
+
+    def check_writable(self) -> None:
+        """ValueError (one line) unless files can be written here: the folder is created if missing,
+        and a probe file is written and removed. Called before Ray starts, so a bad output_dir never
+        costs a cluster start or a deployment."""
+        probe = self.file(f".write-probe-{uuid.uuid4().hex[:8]}")
+        try:
+            if self.fs.get_file_info(self.path).type == pafs.FileType.File:
+                raise OSError("it is a file, not a folder")
+            self.fs.create_dir(self.path, recursive=True)
+            with self.fs.open_output_stream(probe) as stream:
+                stream.write(b"")
+            self.fs.delete_file(probe)
+        except OSError as e:  # PermissionError, a file in the way, an unreachable bucket
+            reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise ValueError(f"output_dir: cannot write results to {self}: {reason}; "
+                             f"choose a folder you can write to (output_dir=...)") from None
 
     def remove_stale_temporaries(self, older_than_s: float = 3600.0) -> int:
         """Delete the dot-named temporary files a killed writer left here (readers never look at

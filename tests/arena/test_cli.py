@@ -150,6 +150,31 @@ def test_run_config_error_is_one_line_exit_2_and_writes_nothing(case, tmp_path, 
     assert not (tmp_path / "results").exists()
 
 
+@pytest.mark.parametrize("where", ["a_file", "read_only", "no_such_scheme"])
+def test_a_bad_output_dir_is_one_line_exit_2_before_ray_starts(where, tmp_path, ray_tmpdir):
+    config = write(tmp_path / "t.yaml", BGA)
+    if where == "a_file":
+        output_dir = tmp_path / "a_file"
+        output_dir.write_text("not a folder")
+    elif where == "read_only":
+        if os.geteuid() == 0:
+            pytest.skip("root writes through folder permissions; a file in the way is tested instead")
+        output_dir = tmp_path / "locked"
+        output_dir.mkdir(mode=0o500)
+    else:
+        output_dir = "nosuchfs://bucket/results"
+    ray_tmp = ray_tmpdir()
+    proc = arena("run", str(config), "--override", f"output_dir={output_dir}", "name=bad_out", cwd=tmp_path,
+                 timeout=NO_RAY_S, RAY_TMPDIR=str(ray_tmp))
+    line = one_error_line(proc)
+    assert "output_dir" in line and not ray_tmp.exists()
+
+
+def test_version_names_the_release_and_the_results_format(tmp_path):
+    proc = arena("--version", cwd=tmp_path, timeout=NO_RAY_S)
+    assert proc.returncode == 0 and proc.stdout.strip() == "arena 0.2.0 (results format 2)"
+
+
 def test_unknown_model_in_bga_config_names_the_bga_key(tmp_path):
     config = write(tmp_path / "t.yaml", BGA)
     overrides = ["agents.player_0.type=llm", "agents.player_0.model=nosuch/thing", f"output_dir={tmp_path / 'out'}"]
@@ -224,10 +249,12 @@ def test_run_round_robin_then_rerun_skips_everything(tmp_path, ray_tmpdir):
     assert resolved["output_dir"] == str(out)
     assert manifest["counts"]["played"] == expected
 
-    again = arena(*args, cwd=tmp_path)
+    rerun_ray_tmp = ray_tmpdir()
+    again = arena(*args, cwd=tmp_path, RAY_TMPDIR=str(rerun_ray_tmp))
     assert again.returncode == 0, again.stderr
     assert f"resumed: skipped {expected} episodes already in {root}" in again.stderr
-    assert "played 0 episodes" in again.stderr
+    assert "played 0 episodes" in again.stderr and "Ray not started" in again.stderr
+    assert not rerun_ray_tmp.exists(), "a rerun with nothing left to play started Ray"
     assert "Leaderboard: cli_rr" in again.stdout and "mcts_5" in again.stdout
     episodes = raw(root, "episodes")
     assert len(episodes) == episodes.episode_id.nunique() == expected
@@ -316,7 +343,7 @@ def test_ctrl_c_saves_finished_episodes_and_rerun_completes_without_duplicates(t
     assert proc.returncode == 130, (proc.returncode, stderr)
     assert waited < 30, f"took {waited:.1f} s to stop after Ctrl-C"
     assert "interrupted: finished episodes are saved; run the same command again to resume" in stderr
-    assert "Leaderboard: cli_int" in stdout
+    assert "Leaderboard: cli_int (partial: interrupted after" in " ".join(stdout.split())  # the title says so
 
     manifest = json.loads((root / "manifest.json").read_text())
     assert manifest["status"] == "interrupted" and manifest["finished_at"]
@@ -330,6 +357,7 @@ def test_ctrl_c_saves_finished_episodes_and_rerun_completes_without_duplicates(t
 
     rerun = arena(*args, cwd=tmp_path)
     assert rerun.returncode == 0, rerun.stderr
+    assert "partial" not in rerun.stdout
     assert f"resumed: skipped {len(saved)} episodes already in {root}" in rerun.stderr
     assert f"played {total - len(saved)} episodes (0 errors)" in rerun.stderr
     manifest = json.loads((root / "manifest.json").read_text())
