@@ -7,6 +7,7 @@ backends/ and cluster/ are imported inside the commands that need them, so
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from arena.config.errors import ConfigError
@@ -174,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not break the shutdown with a traceback
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
 

@@ -7,6 +7,7 @@ import itertools
 import logging
 import math
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -109,6 +110,18 @@ def _sigint_deferred():
             signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
 
+def _already_stopping(signum, frame):
+    print("already stopping: saving the finished episodes", file=sys.stderr, flush=True)
+
+
+def stop_quietly() -> None:
+    """After the first Ctrl-C (or SIGTERM) the run is already stopping: a second one must not cut
+    short the writes, the manifest or Ray's shutdown with a traceback, so it is only acknowledged."""
+    if threading.current_thread() is threading.main_thread():
+        for stop in _STOP_SIGNALS:
+            signal.signal(stop, _already_stopping)
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -181,10 +194,13 @@ def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress
                     bar.advance(n, e)
         except KeyboardInterrupt:
             interrupted = True
+            stop_quietly()
             for ref in in_flight:
                 ray.cancel(ref, force=True)
         finally:
             buffer.flush()
+    if interrupted:
+        stop_quietly()  # sigterm_as_interrupt gave SIGTERM its old handler back
     seconds = time.perf_counter() - start
     manifest.save("interrupted" if interrupted else "finished", skipped=skipped, played=played, errors=errors,
                   seconds=round(seconds, 3))

@@ -315,8 +315,9 @@ SLOW_LLM = """\
     """
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl_c", "sigterm"])
-def test_ctrl_c_saves_finished_episodes_and_rerun_completes_without_duplicates(tmp_path, stop):
+@pytest.mark.parametrize("stop, twice", [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)],
+                         ids=["ctrl_c", "sigterm", "ctrl_c_twice"])
+def test_ctrl_c_saves_finished_episodes_and_rerun_completes_without_duplicates(tmp_path, stop, twice):
     config = write(tmp_path / "slow.yaml", SLOW_LLM)
     out = tmp_path / "out"
     overrides = [f"output_dir={out}"]
@@ -334,6 +335,9 @@ def test_ctrl_c_saves_finished_episodes_and_rerun_completes_without_duplicates(t
             time.sleep(0.2)
         proc.send_signal(stop)
         sent = time.monotonic()
+        if twice:  # an impatient second Ctrl-C while the run is saving what finished
+            time.sleep(0.3)
+            proc.send_signal(stop)
         stdout, stderr = proc.communicate(timeout=60)
         waited = time.monotonic() - sent
     finally:
@@ -341,6 +345,7 @@ def test_ctrl_c_saves_finished_episodes_and_rerun_completes_without_duplicates(t
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
     assert proc.returncode == 130, (proc.returncode, stderr)
+    assert "Traceback" not in stderr, stderr
     assert waited < 30, f"took {waited:.1f} s to stop after Ctrl-C"
     assert "interrupted: finished episodes are saved; run the same command again to resume" in stderr
     assert "Leaderboard: cli_int (partial: interrupted after" in " ".join(stdout.split())  # the title says so
