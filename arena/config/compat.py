@@ -16,8 +16,8 @@ env_configs[i]                    games[i], each entry read like env_config
 agents.player_<n>                 players[n], in seat order; format: match unless given
 agents.player_<n>.<key>           the same key of that player (type, model, name, ...);
                                   a model on a non-llm player is dropped, as BGA ignored it
-num_episodes, seed, mode,         the same keys (log_level upper-cased); mode is checked
-log_level                         against the player types
+mode                              the same key; it also sets the agents' types (below)
+num_episodes, seed, log_level     the same keys (log_level upper-cased)
 llm_backend.max_tokens,           defaults for llm players that do not set their own
 llm_backend.temperature
 llm_backend.default_model         model of llm players that name none
@@ -27,19 +27,23 @@ use_ray, parallel_episodes        accepted (true or false): every run uses Ray a
 (no name)                         name derived from the games and mode, e.g.
                                   tic_tac_toe_llm_vs_random, so runs don't share a folder
 ================================  ==========================================================
+
+The key ``mode`` also sets the agents' types: see arena/config/modes.py.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from arena.config.errors import ConfigError, show
-from arena.config.models import PlayerSpec, Tournament
+from arena.config.models import Tournament
+from arena.config.modes import PLAYER_CLASSES, apply_mode
 
 BGA_KEYS = frozenset({"env_config", "env_configs", "agents", "llm_backend", "use_ray", "parallel_episodes"})
 LLM_BACKEND_KEYS = ("max_tokens", "temperature", "default_model", "inference_backend")
@@ -55,6 +59,7 @@ class Translated:
 
     data: dict[str, Any]
     paths: dict[tuple, str] = field(default_factory=dict)  # native key-path prefix -> user key path
+    notices: list[str] = field(default_factory=list)  # what the translation changed that the file says otherwise
 
     def user_path(self, loc: tuple) -> str:
         """The key as the user wrote it, e.g. ('games', 0, 'name') -> 'env_config.game_name'."""
@@ -64,8 +69,11 @@ class Translated:
         return ".".join(map(str, loc))
 
 
-def translate(data: dict[str, Any]) -> Translated:
-    """Rewrite BGA keys into native ones; a native config comes back unchanged."""
+def translate(data: dict[str, Any], typed: Collection[str] = (), file: dict[str, Any] | None = None) -> Translated:
+    """Rewrite BGA keys into native ones; a native config comes back unchanged.
+
+    `typed`: the keys given on the command line (``--override``), which win over the file; `file`: the
+    config before those overrides (default: `data`), for saying what changed."""
     out = {k: v for k, v in data.items() if k not in BGA_KEYS}
     tr = Translated(out)
     for key in ("use_ray", "parallel_episodes"):
@@ -73,11 +81,18 @@ def translate(data: dict[str, Any]) -> Translated:
             raise ConfigError(f"{key}: expected true or false, got {show(data[key])}", path=key)
     if "env_config" in data or "env_configs" in data:
         out["games"] = _games(data, tr)
+    moded = None
     if "agents" in data:
         out["players"] = _agents(data, tr)
         out.setdefault("format", "match")
+        keys = [tr.paths[("players", n)] for n in range(len(out["players"]))]
+        moded = apply_mode(out, keys, typed, file if file is not None else data)
+        _drop_scripted_models(out["players"])
     if data.get("llm_backend") is not None:
         _apply_llm_backend(data["llm_backend"], tr)
+    if moded is not None:  # after llm_backend, which may supply the models of seats the mode made llm
+        defaults = {n for n in range(len(keys)) if tr.paths.get(("players", n, "model")) == "llm_backend.default_model"}
+        tr.notices += moded.finish(out["players"], defaults)
     if "agents" in data:  # after llm_backend, which may supply the models names derive from
         _name_duplicates(out["players"], [tr.paths[("players", n)].split(".")[1] for n in range(len(out["players"]))])
     if isinstance(out.get("log_level"), str) and out["log_level"].upper() in _LOG_LEVELS:
@@ -150,21 +165,27 @@ def _agents(data: dict[str, Any], tr: Translated) -> list[Any]:
         entry = agents[key]
         tr.paths[("players", n)] = f"agents.{key}"
         if isinstance(entry, dict):
-            # BGA writes `model: null` for scripted players and ignores a leftover model on them
-            # (e.g. after `--override agents.player_0.type=random`), so both mean "not set" here.
-            entry = {k: v for k, v in entry.items() if v is not None and not (k == "model" and entry.get("type") != "llm")}
+            entry = {k: v for k, v in entry.items() if v is not None}
         players.append(entry)
     return players
 
 
+def _drop_scripted_models(players: list[Any]) -> None:
+    # BGA writes `model: null` for scripted players and ignores a leftover model on them
+    # (e.g. after `--override agents.player_0.type=random`), so both mean "not set" here.
+    for p in players:
+        if isinstance(p, dict) and p.get("type") != "llm":
+            p.pop("model", None)
+
+
 def _name_duplicates(players: list[Any], seats: list[str]) -> None:
     """BGA allows e.g. random_vs_random; our player names must be unique, so tag repeats with the seat."""
-    adapter: TypeAdapter[Any] = TypeAdapter(PlayerSpec)
     names: list[str | None] = []
     for p in players:
         try:
-            names.append(None if not isinstance(p, dict) or "name" in p else adapter.validate_python(p).display_name)
-        except ValidationError:
+            names.append(None if not isinstance(p, dict) or "name" in p
+                         else PLAYER_CLASSES[p.get("type")].model_validate(p).display_name)
+        except (KeyError, ValidationError):
             names.append(None)  # invalid entries fail later with a proper message
     for p, seat, name in zip(players, seats, names, strict=True):
         if name is not None and names.count(name) > 1:

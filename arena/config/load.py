@@ -7,6 +7,7 @@ it, the bad value, and what to do, so a typo fails here and not an hour into a r
 from __future__ import annotations
 
 import difflib
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from arena.config.compat import BGA_KEYS, Translated, translate
 from arena.config.errors import ConfigError, PlayerOptionError, show
 from arena.config.files import MODELS_FILES, resolve
 from arena.config.models import GameSpec, HumanPlayer, LLMPlayer, MCTSPlayer, PlayerSpec, RandomPlayer, Tournament
-from arena.config.overrides import apply_overrides
+from arena.config.overrides import apply_overrides, override_keys
 from arena.games.registry import UnknownGame, check_game_name, load_game
 
 PLAYER_TYPES: dict[str, type[BaseModel]] = {"random": RandomPlayer, "mcts": MCTSPlayer, "human": HumanPlayer,
@@ -39,24 +40,35 @@ _MISSING_HINTS = {
 PlayerCheck = Callable[[PlayerSpec, Tournament], None]
 """Raises ValueError when a player cannot be used (e.g. no backend for its model); supplied by the CLI."""
 
+Notify = Callable[[str], None]
+"""Receives each one-line notice of what loading changed that the file says otherwise (a mode that
+turned a random seat into an llm player, say)."""
 
-def load_tournament(path: str | None, overrides: Sequence[str] = (), check_player: PlayerCheck | None = None) -> Tournament:
+
+def to_stderr(line: str) -> None:
+    """The default Notify: every command that loads a tournament says what it did, on stderr."""
+    print(line, file=sys.stderr)
+
+
+def load_tournament(path: str | None, overrides: Sequence[str] = (), check_player: PlayerCheck | None = None,
+                    notify: Notify | None = to_stderr) -> Tournament:
     """Read a YAML file (or start empty when `path` is None), apply overrides, translate, validate.
     Paths to models files in the file are read against its folder."""
     folder = Path(path).absolute().parent if path else None
-    return load_tournament_dict(_read(path) if path else {}, overrides, check_player, folder=folder)
+    return load_tournament_dict(_read(path) if path else {}, overrides, check_player, folder=folder, notify=notify)
 
 
 def load_tournament_dict(
     data: dict[str, Any], overrides: Sequence[str] = (), check_player: PlayerCheck | None = None,
-    folder: Path | None = None,
+    folder: Path | None = None, notify: Notify | None = to_stderr,
 ) -> Tournament:
     """Validate an already-parsed config; overrides address the keys as written in `data`. Relative
     models-file paths in `data` are read against `folder` (default: the working directory), those
-    given in `overrides` against the working directory."""
+    given in `overrides` against the working directory. Notices go to `notify` once everything
+    passed, so a config that fails prints only its error line; None drops them."""
     if not isinstance(data, dict):
         raise ConfigError(f"expected a mapping of keys at the top level, got {show(data)}")
-    tr = translate(apply_overrides(data, list(overrides)))
+    tr = translate(apply_overrides(data, list(overrides)), override_keys(list(overrides)), data)
     try:
         tournament = Tournament.model_validate(tr.data)
     except ValidationError as e:
@@ -65,13 +77,16 @@ def load_tournament_dict(
     tournament = _locate_models_files(tournament, data, overrides, folder)
     _check_games(tournament, tr)
     _check_players(tournament, tr, check_player)
+    if notify is not None:
+        for line in tr.notices:
+            notify(line)
     return tournament
 
 
 def _locate_models_files(t: Tournament, data: dict[str, Any], overrides: Sequence[str],
                          folder: Path | None) -> Tournament:
     """Absolute paths to the models files, each checked to exist: workers and the manifest get these."""
-    typed = {pair.partition("=")[0].strip() for pair in overrides}
+    typed = set(override_keys(list(overrides)))
     update = {}
     for key in MODELS_FILES:
         base = folder if folder is not None and key in data and key not in typed else Path.cwd()

@@ -164,7 +164,9 @@ class Tournament(StrictModel):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", description="Logging level.")
     mode: str | None = Field(
         default=None,
-        description="Board Game Arena mode such as 'llm_vs_random'; checked against the player types when given.",
+        description="Board Game Arena mode: '<type>_vs_<type>' such as 'llm_vs_random', 'multi_agent' (every seat llm) "
+        "or 'manual' (a human seat); checked against the player types, and sets the types of BGA agents the file "
+        "leaves unset.",
     )
     litellm_models: str = Field(
         default_factory=lambda: shipped("litellm_models"),
@@ -213,11 +215,31 @@ class Tournament(StrictModel):
         return game.max_moves or self.max_moves
 
 
+MODE_TYPES = ("random", "mcts", "human", "llm")
+
+
+def mode_sides(mode: str, seats: int) -> list[str | None]:
+    """The player type a Board Game Arena mode gives each of `seats` seats, in the mode's order; None: any type.
+
+    '<type>_vs_<type>[_vs_...]' names one type per seat; 'multi_agent' makes every seat an llm player;
+    'manual' seats a person (human) and leaves the other seats to the file.
+    """
+    if mode == "multi_agent":
+        return ["llm"] * seats
+    if mode == "manual":
+        return ["human"] + [None] * (seats - 1)
+    sides = mode.split("_vs_")
+    if len(sides) < 2 or any(s not in MODE_TYPES for s in sides):
+        raise ValueError(f"mode: '{mode}' is not '<type>_vs_<type>' with types {', '.join(MODE_TYPES)}, "
+                         "nor multi_agent or manual")
+    return list(sides)
+
+
+def mode_fits(sides: list[str | None], types: list[str]) -> bool:
+    """Whether the seats' types are the mode's, in any seat order (a None side takes any type)."""
+    return len(sides) == len(types) and all(sides.count(s) <= types.count(s) for s in set(sides) if s is not None)
+
+
 def _check_mode(mode: str, types: list[str]) -> None:
-    """Board Game Arena modes name the player types, e.g. llm_vs_random, llm_vs_llm, human_vs_llm."""
-    aliases = {"manual": ["human", "human"]}
-    sides = aliases.get(mode) or mode.split("_vs_")
-    if len(sides) < 2 or any(s not in {"random", "mcts", "human", "llm"} for s in sides):
-        raise ValueError(f"mode: '{mode}' is not '<type>_vs_<type>' with types random, mcts, human, llm")
-    if sorted(sides) != sorted(types) and mode != "manual":
+    if not mode_fits(mode_sides(mode, len(types)), types):
         raise ValueError(f"mode: '{mode}' does not match the player types {types}")

@@ -24,6 +24,11 @@ def parse_value(text: str) -> Any:
         return text
 
 
+def override_keys(overrides: list[str] | tuple[str, ...]) -> list[str]:
+    """The keys the pairs set, as typed: ['mode', 'agents.player_1.model'] for mode=... agents.player_1.model=..."""
+    return [pair.partition("=")[0].strip() for pair in overrides]
+
+
 def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
     """A copy of `data` with every `a.b.c=value` pair applied in order (a later pair wins)."""
     out = copy.deepcopy(data)
