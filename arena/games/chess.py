@@ -127,6 +127,13 @@ class ChessRenderer(LabelledRenderer):
             out.append(Move(action, uci, (*san_aliases(san), dashed)))
         return sorted(out, key=lambda m: m.label)
 
+    def human_moves(self, state: pyspiel.State, player: int) -> tuple[str, list[tuple[int, str]]]:
+        """The legal moves for a person at the terminal: in SAN, which players read more easily
+        than UCI, pawn moves first and then by piece, as a board shows them."""
+        sans = [(action, state.action_to_string(player, action)) for action in state.legal_actions(player)]
+        order = "abcdefghNBRQKO"
+        return "Legal moves (SAN; UCI such as e2e4 works too)", sorted(sans, key=lambda m: (order.find(m[1][0]), m[1]))
+
     def parse(self, state: pyspiel.State, player: int, text: str) -> int | None:
         found = super().parse(state, player, text)
         if found is None:  # models often get the check mark or an annotation wrong
