@@ -30,7 +30,6 @@ def _limit(value) -> str:
 def models_command(config: str | None, overrides: Sequence[str], models_file: str | None, vllm_file: str | None) -> int:
     """`arena models [CONFIG]`: print the table, or say that there is nothing to list and where it looked."""
     from arena.config.load import load_tournament
-    from arena.report.render_table import print_table
 
     if config is None and overrides:
         raise ConfigError("--override: changes a tournament's keys; give the CONFIG it applies to")
@@ -48,8 +47,32 @@ def models_command(config: str | None, overrides: Sequence[str], models_file: st
         print(f"no llm players in {config}; nothing to list (models files: {where})" if t
               else f"no models: {where} list none")
         return 0
-    print_table(table, f"Models ({where}); limits: model / provider")
+    print_models(table, f"Models ({where}); limits: model / provider")
     return 0
+
+
+def print_models(table: pd.DataFrame, title: str) -> None:
+    """The table, wrapping any column but the model's: a model name is what a config must spell
+    exactly, so it is never cut or folded. A terminal too narrow for that gets one block per model."""
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Table(title=title, title_justify="left")
+    for column in table.columns:
+        out.add_column(str(column), no_wrap=column == "model", overflow="fold")
+    for row in table.itertuples(index=False):
+        out.add_row(*(str(v) for v in row))
+    console = Console()
+    widths = console.measure(out, options=console.options.update_width(100_000))  # unclamped by the terminal
+    if not console.is_terminal:  # piped: never cut to a guessed 80 columns
+        console.width = max(160, widths.maximum)
+    elif widths.minimum > console.width:
+        print(title)
+        for record in table.to_dict("records"):
+            print(f"\n{record.pop('model')}")
+            print("\n".join(f"  {column}: {value}" for column, value in record.items()))
+        return
+    console.print(out)
 
 
 def models_table(t: Tournament | None, models_file: str | None = None, vllm_file: str | None = None) -> pd.DataFrame:

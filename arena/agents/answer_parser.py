@@ -174,7 +174,7 @@ def parse_answer(text: str, moves: Sequence[str] | MoveVocabulary) -> ParsedAnsw
         found = _find_json(answer.translate(_CURLY))
     if found is not None:
         obj, path = found
-        return _from_object(obj, path, thinking)
+        return _from_object(obj, path, thinking, vocabulary)
     exact = _exact_label(answer, vocabulary)
     if exact is not None:
         return ParsedAnswer(exact, "label_exact", thinking)
@@ -210,7 +210,16 @@ def _find_json(text: str) -> tuple[dict, str] | None:
     return (last, "json_embedded") if last is not None else None
 
 
-def _from_object(obj: dict, path: str, thinking: str) -> ParsedAnswer:
+def _keep_star(stripped: str, written: str, vocabulary: MoveVocabulary) -> str:
+    """`stripped` with the '*' that stripping bold took off, where that '*' belongs to a move's label
+    (backgammon, breakthrough and others mark a capture with one)."""
+    starred = stripped + "*"
+    if starred in written and _resolve(starred, vocabulary.names) in vocabulary.names:
+        return starred
+    return stripped
+
+
+def _from_object(obj: dict, path: str, thinking: str, vocabulary: MoveVocabulary) -> ParsedAnswer:
     reasoning = obj.get("reasoning")
     reasoning = reasoning.strip() if isinstance(reasoning, str) and reasoning.strip() else thinking
     value = obj["action"]
@@ -218,7 +227,7 @@ def _from_object(obj: dict, path: str, thinking: str) -> ParsedAnswer:
     if isinstance(value, int) and not isinstance(value, bool):
         return ParsedAnswer(str(value), path, reasoning, action_id=value)
     if isinstance(value, str) and value.strip(_STRIP):
-        return ParsedAnswer(value.strip(_STRIP), path, reasoning)
+        return ParsedAnswer(_keep_star(value.strip(_STRIP), value, vocabulary), path, reasoning)
     error = f'The "action" field must be one legal move label, not {json.dumps(value, ensure_ascii=False)}.'
     return ParsedAnswer(None, "unparsable", reasoning, error=error)
 
@@ -234,7 +243,7 @@ def _resolve(written: str, names: Sequence[str]) -> str:
 
 
 def _exact_label(answer: str, vocabulary: MoveVocabulary) -> str | None:
-    wanted = " ".join(answer.strip(_STRIP).split())
+    wanted = " ".join(_keep_star(answer.strip(_STRIP), answer, vocabulary).split())
     if not wanted:
         return None
     folded = wanted.casefold()

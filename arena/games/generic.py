@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyspiel
 
 from arena.games.base import MoveVocabulary
+from arena.games.spiel_stderr import openspiel_quiet
 
 # Above this many distinct actions, naming them all for every decision costs more than it
 # is worth (no registered game comes near: dou_dizhu has about 26,000).
@@ -60,13 +61,16 @@ class GenericRenderer:
         names = dict.fromkeys(label for _, label in self.legal_moves(state, player))
         count = state.get_game().num_distinct_actions()
         if count <= MAX_NAMED_ACTIONS:
-            for action in range(count):
-                try:
-                    label = state.action_to_string(player, action)
-                except Exception:  # noqa: BLE001 - pyspiel raises SpielError, IndexError, ...
-                    continue
-                if label.strip():
-                    names[label] = None
+            # Naming an action that is not legal here makes some games print (chess variants: 'Move
+            # doesn't have a piece type') or print and raise: noise about a best-effort guess.
+            with openspiel_quiet(keep_other_output=False):
+                for action in range(count):
+                    try:
+                        label = state.action_to_string(player, action)
+                    except Exception:  # noqa: BLE001 - pyspiel raises SpielError, IndexError, ...
+                        continue
+                    if label.strip():
+                        names[label] = None
         return MoveVocabulary(names=tuple(names))
 
     def parse(self, state: pyspiel.State, player: int, text: str) -> int | None:

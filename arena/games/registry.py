@@ -15,6 +15,7 @@ from arena.games.hex import HexRenderer
 from arena.games.kuhn_poker import KuhnPokerRenderer
 from arena.games.matrix import MatchingPenniesRenderer, MatrixPDRenderer, RockPaperScissorsRenderer
 from arena.games.prisoners_dilemma import PrisonersDilemmaRenderer
+from arena.games.spiel_stderr import openspiel_quiet
 from arena.games.tic_tac_toe import TicTacToeRenderer
 
 
@@ -55,7 +56,8 @@ def _spiel_names() -> frozenset[str]:
 
 
 def available_games() -> list[tuple[str, bool]]:
-    """(name, has tailored renderer) for every playable game, tailored first."""
+    """(name, has tailored renderer) for every game name, tailored first. Not all of them play
+    as named: arena.games.catalog says which do."""
     tailored = sorted(TAILORED)
     hidden = {e.spiel_name for e in TAILORED.values()}
     others = sorted(n for n in _spiel_names() if n not in TAILORED and n not in hidden)
@@ -73,12 +75,19 @@ def check_game_name(name: str) -> None:
 
 
 @cache
-def _param_defaults(spiel_name: str) -> dict[str, object]:
+def _spiel_types() -> dict[str, pyspiel.GameType]:
     _register_python_games()
-    for game_type in pyspiel.registered_games():
-        if game_type.short_name == spiel_name:
-            return dict(game_type.parameter_specification)
-    return {}
+    return {game_type.short_name: game_type for game_type in pyspiel.registered_games()}
+
+
+def spiel_type(spiel_name: str) -> pyspiel.GameType:
+    """OpenSpiel's description of a game (dynamics, players, parameters), without loading it."""
+    return _spiel_types()[spiel_name]
+
+
+def _param_defaults(spiel_name: str) -> dict[str, object]:
+    game_type = _spiel_types().get(spiel_name)
+    return dict(game_type.parameter_specification) if game_type else {}
 
 
 def _coerce(spiel_name: str, params: dict) -> dict:
@@ -105,8 +114,12 @@ def _load_cached(name: str, params: tuple) -> Game:
     spiel_params = dict(entry.default_params) if entry else {}
     spiel_params.update(dict(params))
     spiel_name = entry.spiel_name if entry else name
+    if spiel_type(spiel_name).dynamics == pyspiel.GameType.Dynamics.MEAN_FIELD:
+        raise UnknownGame(f"game '{name}' is a mean-field game (a population, not seats), which no episode can play; "
+                          "run 'arena games' for those that can")
     try:
-        spiel_game = pyspiel.load_game(spiel_name, spiel_params)
+        with openspiel_quiet():  # the error below says it in one line
+            spiel_game = pyspiel.load_game(spiel_name, spiel_params)
     except pyspiel.SpielError as e:
         raise UnknownGame(f"game '{name}' rejected parameters {dict(params)}: {str(e).splitlines()[0]}") from e
     renderer: Renderer = entry.renderer() if entry else GenericRenderer()

@@ -1,7 +1,10 @@
 """`arena models`: readiness of every configured model."""
 
+import re
 import subprocess
 import sys
+
+import pytest
 
 from arena.config.models import Tournament
 from backends.listing import models_table
@@ -56,3 +59,54 @@ def test_vllm_entries_show_whether_their_model_directory_is_usable(tmp_path):
     rows = models_table(None, str(tmp_path / "none.yaml"), str(vllm_file)).set_index("model")
     assert rows.loc["vllm_ok", "ready"] == "yes"
     assert rows.loc["vllm_gone", "ready"].startswith("no:") and "does not exist" in rows.loc["vllm_gone", "ready"]
+
+
+LONG = "vllm_an-extremely-long-model-name-that-goes-on-and-on-v2-instruct-2025-01-01"
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_a_long_model_name_is_never_cut_in_a_narrow_terminal(tmp_path, terminal):
+    (tmp_path / "none.yaml").write_text("models: []\n")  # no litellm_* model: no 3-second LiteLLM import
+    (tmp_path / "v.yaml").write_text(f"models:\n  - name: {LONG}\n    model_path: {tmp_path / 'gone'}\n"
+                                     f"  - name: vllm_short\n    model_path: {tmp_path / 'gone'}\n")
+    env = {"PATH": "/usr/bin:/bin", "COLUMNS": "60", "LINES": "40", "NO_COLOR": "1"}
+    if terminal:  # rich then takes the output for a terminal 60 columns wide
+        env["FORCE_COLOR"] = "1"
+    done = subprocess.run([sys.executable, "-m", "arena.cli", "models", "--models-file", str(tmp_path / "none.yaml"),
+                           "--vllm-models-file", str(tmp_path / "v.yaml")],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    text = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout)
+    lines = text.splitlines()
+    assert any(LONG in line for line in lines) and any("vllm_short" in line for line in lines), text
+    assert "…" not in text and "does not exist" in text
+    assert not terminal or LONG in lines, "too narrow for the table: a block per model, its name on a line of its own"
+
+
+@pytest.mark.parametrize(("litellm_file", "imported"), [
+    ("models: []\n", []),  # no litellm_* model: LiteLLM's 3-second import is not paid
+    (None, ["litellm"]),  # the shipped files: LiteLLM names each model's provider and key
+])
+def test_listing_models_imports_no_backend_it_does_not_need(tmp_path, litellm_file, imported):
+    args = []
+    if litellm_file is not None:
+        (tmp_path / "m.yaml").write_text(litellm_file)
+        args = ["--models-file", str(tmp_path / "m.yaml")]
+    script = ("import sys; from arena.cli import main; "
+              f"rc = main(['models', *{args!r}]); "
+              "print(sorted({m.split('.')[0] for m in sys.modules} & {'litellm', 'vllm', 'ray', 'torch'}))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"}, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == str(imported) and "vllm_tiny" in done.stdout
+
+
+def test_a_config_whose_models_file_is_missing_is_one_line_naming_it(tmp_path):
+    config = tmp_path / "t.yaml"
+    config.write_text("litellm_models: gone.yaml\ngames: [{name: tic_tac_toe}]\n"
+                      "players: [{type: llm, model: litellm_groq/llama3-8b-8192}, {type: random}]\n")
+    done = subprocess.run([sys.executable, "-m", "arena.cli", "models", str(config)], capture_output=True, text=True,
+                          timeout=120, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"}, cwd="/")
+    assert done.returncode == 2 and done.stdout == "", done.stdout
+    [line] = done.stderr.splitlines()
+    assert str(tmp_path / "gone.yaml") in line and "give the path of an existing file" in line

@@ -283,3 +283,13 @@ def test_chess_whole_answer_token() -> None:
     p = parse_answer("**Qh5**", _chess_vocabulary())
     assert (p.label, p.path) == ("Qh5", "label_exact")
     assert parse_answer("hello world e9 i9j9", _chess_vocabulary()).label is None
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ('{"action": "c5d4*"}', "c5d4*"),  # a capture, as backgammon and breakthrough label one
+    ("c5d4*", "c5d4*"),
+    ("**c5d4***", "c5d4*"),  # in bold
+    ('{"action": "**e2e3**"}', "e2e3"),  # bold around a label without a '*'
+])
+def test_a_star_that_belongs_to_a_label_is_kept(text: str, label: str) -> None:
+    assert parse_answer(text, ["c5d4*", "e2e3", "a1a2"]).label == label
