@@ -156,7 +156,7 @@ def main() -> None:
         print("vllm_batching: deploying the tiny model on Ray Serve (CPU) ...", flush=True)
         started = time.perf_counter()
         serve_app.deploy(serve_app.vllm_entries(tournament(tmp, "x", 2, 1, models)), settings,
-                         on_progress=lambda line: print(" ", line, flush=True))
+                         on_progress=lambda line, waiting: print(" ", line, flush=True))
         figures = {"deploy_s": round(time.perf_counter() - started, 1)}
         measure(tournament(tmp, "warmup", 16, 64, models).model_copy(update={"serve": settings}))
         for max_tokens in ANSWER_TOKENS:

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 
-import ray
+
+def choose_embedded_auth(address: str | None) -> None:
+    """Token authentication for an embedded Ray, chosen here rather than left to Ray's default (the same
+    choice, announced with a warning on every start): its ports are reachable from the network like any
+    Ray's. A RAY_AUTH_MODE the user set (e.g. disabled) is kept. Must run before Ray is imported: Ray
+    reads the mode once, at import."""
+    if "ray" in sys.modules:  # too late to choose (a caller that imported Ray itself): Ray's default applies
+        return
+    if not (address or os.environ.get("RAY_ADDRESS")):
+        os.environ.setdefault("RAY_AUTH_MODE", "token")
 
 
 def connect(address: str | None, num_cpus: int | None = None, log_level: str = "WARNING") -> str:
     """Join `address` (or RAY_ADDRESS); otherwise start an embedded Ray. Returns how it connected."""
+    import ray
+
     if ray.is_initialized():
         return "already connected"
     # Ray's own INFO lines would bury the progress bar; only DEBUG asks for them.
@@ -30,4 +42,6 @@ def connect(address: str | None, num_cpus: int | None = None, log_level: str = "
 
 
 def cluster_cpus() -> int:
+    import ray
+
     return max(1, int(ray.cluster_resources().get("CPU", 1)))

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 
 from arena.config.load import load_tournament
 from arena.config.models import HumanPlayer, LLMPlayer, PlayerSpec, Tournament
-from arena.report import print_leaderboard, standings
 from arena.results import load
-from arena.results.location import is_uri
+from arena.results.location import ResultsDir, is_uri
 from backends import registry
-from backends.plan import prepare
-from cluster import serve_app
+
+# Ray, Serve and the backends' plans are imported where a run needs them: a tournament with nothing
+# left to play answers from its folder without them.
 
 JOB_MARKER = "ARENA_SUBMITTED_JOB"  # set in a submitted job's runtime_env (cluster/submit.py)
 
@@ -27,26 +26,48 @@ def check_player(p: PlayerSpec, t: Tournament) -> None:
 
 
 def run_command(config: str, overrides: list[str], address: str | None, progress: bool = True,
-                extend: bool = False) -> int:
+                extend: bool = False, verbose: bool = False) -> int:
     from arena.config.errors import ConfigError
     from arena.results.folder import check_definition, pending_episodes
-    from cluster.driver import results_root, run_tournament
-    from cluster.ray_session import connect
+    from cluster.run_log import RunLog, log_path
 
     t = with_results_root(load_tournament(config, overrides, check_player))
-    logging.basicConfig(level=t.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        root = results_root(t)
+        root = ResultsDir(t.output_dir).child(t.name)  # as cluster.driver.results_root, without importing Ray
         check_definition(root, t, extend)  # a folder of another tournament is refused before Ray starts
         root.check_writable()  # ...and so is a folder nobody can write to
     except ValueError as e:
         raise ConfigError(str(e)) from None
-    if pending_episodes(t, root) == 0:  # a finished tournament answers from its folder: no Ray, no model
+    pending = pending_episodes(t, root)
+    if pending == 0:  # a finished tournament answers from its folder: no Ray, no model
         return _already_played(t, root, extend)
+    run_log = RunLog(log_path(root.local_path, t.name), verbose=verbose or t.log_level == "DEBUG", level=t.log_level)
+    where = f"the Ray cluster at {address or os.environ['RAY_ADDRESS']}" if address or os.environ.get("RAY_ADDRESS") \
+        else "an embedded Ray"
+    print(f"{t.name}: {pending} episodes to play on {where}; Ray, Serve and vLLM log to {_shown(run_log.path)}",
+          file=sys.stderr, flush=True)
+    try:
+        return _play(t, root, address, progress, extend, run_log)
+    finally:
+        run_log.close()
+
+
+def _play(t: Tournament, root, address: str | None, progress: bool, extend: bool, run_log) -> int:
+    from backends.plan import prepare
+    from cluster import serve_app
+    from cluster.driver import run_tournament
+    from cluster.progress import ServeProgress
+    from cluster.ray_session import connect
+
     vllm = serve_app.vllm_entries(t)
-    how = connect(address, log_level=t.log_level, num_cpus=_embedded_cpus(len(vllm)))
-    print(f"ray: {how}", file=sys.stderr)
-    served = start_vllm(t, vllm)
+    connect(address, log_level=t.log_level, num_cpus=_embedded_cpus(len(vllm)))
+    run_log.claim_loggers()
+    run_log.claim_worker_lines()
+    if vllm:
+        with run_log.capture():
+            serve_app.import_serving()
+    served = start_vllm(t, vllm, ServeProgress())
+    run_log.claim_loggers()
     try:
         plan = prepare(t, use_ray=True)
         summary = run_tournament(t, plan, show_progress=progress, root=root, extend=extend)
@@ -56,10 +77,12 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
     for model, reason in plan.report()["fatal"].items():
         print(f"error: {model} could not play: {reason}", file=sys.stderr)
     if summary.skipped:
-        print(f"resumed: skipped {summary.skipped} episodes already in {summary.root}", file=sys.stderr)
+        print(f"resumed: skipped {summary.skipped} episodes already in {_shown(summary.root)}", file=sys.stderr)
     rate = summary.played / summary.seconds if summary.seconds else 0.0
     print(f"played {summary.played} episodes ({summary.errors} errors) in {summary.seconds:.1f} s "
-          f"({rate:.1f}/s); results in {summary.root}", file=sys.stderr)
+          f"({rate:.1f}/s); results in {_shown(summary.root)}", file=sys.stderr)
+    from arena.report import print_leaderboard, standings  # scipy and the tables: after the run, not before it
+
     results = load(summary.results_dir, moves=False)
     partial = f" (partial: interrupted after {summary.skipped + summary.played} of {summary.scheduled} episodes)"
     print_leaderboard(standings(results), f"Leaderboard: {t.name}" + (partial if summary.interrupted else ""))
@@ -69,14 +92,26 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
     return 0
 
 
+def _shown(path) -> str:
+    """A path under the working directory as the user would type it; anything else as it is."""
+    if isinstance(path, str) and "://" in path:
+        return path
+    try:
+        relative = os.path.relpath(path)
+    except (ValueError, OSError):  # another drive; or a working directory that is gone (a finished job's)
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
 def _already_played(t: Tournament, root, extend: bool) -> int:
     """Every episode is in the folder: record the run, print the leaderboard, start nothing."""
+    from arena.report import print_leaderboard, standings
     from arena.results.manifest import Manifest
     from arena.schedule import count
 
     scheduled = count(t)
     Manifest(root, t, extend).save("finished", scheduled=scheduled, skipped=scheduled, played=0, errors=0, seconds=0.0)
-    where = root.local_path or root.uri
+    where = _shown(root.local_path or root.uri)
     print(f"resumed: skipped {scheduled} episodes already in {where}", file=sys.stderr)
     print(f"played 0 episodes (0 errors); nothing left to play, Ray not started; results in {where}", file=sys.stderr)
     print_leaderboard(standings(load(root, moves=False)), f"Leaderboard: {t.name}")
@@ -105,20 +140,23 @@ def _embedded_cpus(vllm_models: int) -> int | None:
     return (os.cpu_count() or 1) + 3 * vllm_models + 2
 
 
-def start_vllm(t, entries) -> bool:
+def start_vllm(t, entries, on_progress) -> bool:
     """Deploy the tournament's vllm_* models unless an application of that name already serves them."""
+    from cluster import serve_app
+
     if not entries:
         return False
     if serve_app.running(t.serve):
         print(f"serve: using the running application {t.serve.app_name}", file=sys.stderr)
         return False
-    serve_app.deploy(entries, t.serve, on_progress=lambda line: print(line, file=sys.stderr))
+    serve_app.deploy(entries, t.serve, on_progress=on_progress)
     return True
 
 
 def serve_command(action: str, config: str, overrides: list[str], address: str | None) -> int:
     """`arena serve up|status|down`: an application that several tournaments (serve.app_name) reuse."""
     from arena.config.errors import ConfigError
+    from cluster import serve_app
     from cluster.ray_session import connect
 
     t = load_tournament(config, overrides, check_player)
@@ -132,7 +170,7 @@ def serve_command(action: str, config: str, overrides: list[str], address: str |
         entries = serve_app.vllm_entries(t)
         if not entries:
             raise ConfigError(f"{config}: no vllm_* players to serve")
-        serve_app.deploy(entries, t.serve, on_progress=print)
+        serve_app.deploy(entries, t.serve)
         return 0
     if action == "status":
         print(f"serve: {t.serve.app_name} {'running' if serve_app.running(t.serve) else 'not running'}")

@@ -28,8 +28,20 @@ def gpus_in_cluster() -> float:
     return ray.cluster_resources().get("GPU", 0.0)
 
 
-def deploy(entries: list[VLLMEntry], settings: ServeSettings, on_progress=print) -> None:
-    """One application for all the models; returns once every replica is healthy."""
+def import_serving() -> None:
+    """Ray Serve LLM and vLLM: imported ahead of deploy() where the caller wants their import-time logs."""
+    import ray.serve.llm  # noqa: F401
+
+    import backends.vllm.serve_config  # noqa: F401
+
+
+def _print_progress(line: str, waiting: bool) -> None:
+    print(line, flush=True)
+
+
+def deploy(entries: list[VLLMEntry], settings: ServeSettings, on_progress=_print_progress) -> None:
+    """One application for all the models; returns once every replica is healthy. `on_progress(line, waiting)`
+    hears of the wait (waiting=True) and of its end."""
     from ray import serve
     from ray.serve.llm import build_openai_app
 
@@ -55,7 +67,7 @@ def deploy(entries: list[VLLMEntry], settings: ServeSettings, on_progress=print)
         running.result(timeout=settings.ready_timeout_s)
 
 
-def wait_healthy(settings: ServeSettings, on_progress=print) -> None:
+def wait_healthy(settings: ServeSettings, on_progress=_print_progress) -> None:
     from ray import serve
 
     started, reported = time.monotonic(), ("", -1.0)
@@ -64,7 +76,7 @@ def wait_healthy(settings: ServeSettings, on_progress=print) -> None:
         state = app.status.value if app else "NOT_STARTED"
         waited = time.monotonic() - started
         if state == "RUNNING":
-            on_progress(f"serve: {settings.app_name} is healthy after {waited:.0f} s")
+            on_progress(f"serve: {settings.app_name} is healthy after {waited:.0f} s", waiting=False)
             return
         if state in ("DEPLOY_FAILED", "UNHEALTHY"):
             raise ServeError(f"serve application {settings.app_name} {state.lower()}: {(app.message or '')[:500]}")
@@ -72,7 +84,7 @@ def wait_healthy(settings: ServeSettings, on_progress=print) -> None:
             raise ServeError(f"serve application {settings.app_name} not healthy after {waited:.0f} s ({state}); "
                              "check `ray status` for resources the replicas are waiting for")
         if state != reported[0] or waited - reported[1] >= 15:  # on every change, else every 15 s
-            on_progress(f"serve: waiting for {settings.app_name} ({state}, {waited:.0f} s)")
+            on_progress(f"serve: waiting for {settings.app_name} ({state}, {waited:.0f} s)", waiting=True)
             reported = (state, waited)
         time.sleep(1.0)
 

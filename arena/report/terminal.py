@@ -55,7 +55,7 @@ def notes(s: Standings, scope: str = POOLED) -> list[str]:
              if s.rounds else "No intervals (0 rounds)."]
     flagged = " ".join(s.board(scope)["record_note"].dropna().tolist())
     if "perfect" in flagged:
-        lines.append("* perfect record (all wins or all losses): the far end of its CI comes from the prior.")
+        lines.append("* all wins or all losses: the far end of the CI comes from the prior.")
     if "few games" in flagged:
         lines.append(f"† fewer than {FEW_GAMES} games: the rating rests on little evidence.")
     lines.append("ill/100, ff/100: illegal attempts and forfeits per 100 decisions.")

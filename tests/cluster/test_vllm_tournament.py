@@ -65,8 +65,13 @@ episodes_per_pairing: 2
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "serve: arena-test is healthy" in done.stderr
-
+    # Quiet: Ray's, Serve's and vLLM's lines (JSON-formatted ones, worker-prefixed ones) are in arena.log only.
+    printed = done.stdout + done.stderr
+    for noise in ('{"asctime"', "pid=", "Triton", "WARNING", "Traceback"):
+        assert noise not in printed, printed[-3000:]
     root = tmp_path / "out" / "mixed"
+    assert "ServeReplica" in (root / "arena.log").read_text()  # the replicas' lines, streamed by Ray
+
     episodes, seats, moves = table(root, "episodes"), table(root, "seats"), table(root, "moves")
     assert len(episodes) == 10 * 2 and set(episodes.status) <= {"ok", "forfeit"} and len(seats) == 40
     by_player = seats.groupby("player")

@@ -108,7 +108,7 @@ def test_ratings_that_rest_on_a_perfect_or_near_empty_record_are_flagged():
     star_line = next(line for line in text.splitlines() if "star" in line)
     newcomer_line = next(line for line in text.splitlines() if "newcomer" in line)
     assert "*†" in star_line and "†" in newcomer_line and "*" not in newcomer_line
-    assert "* perfect record" in text and "† fewer than 10 games" in text
+    assert "* all wins or all losses" in text and "† fewer than 10 games" in text
     html_rows = readable(s.board()).set_index("player")  # the report page's table
     assert html_rows.loc["star", "rating"].endswith("*†") and html_rows.loc["star", "record"] == "perfect, few games"
 
@@ -119,4 +119,4 @@ def test_no_flag_and_no_footnote_when_every_record_is_ordinary():
     assert s.leaderboard["record_note"].isna().all()
     console = Console(width=80, record=True)
     print_leaderboard(s, "Leaderboard: plain", console=console)
-    assert "perfect record" not in console.export_text() and "†" not in console.export_text()
+    assert "all wins or all losses" not in console.export_text() and "†" not in console.export_text()
