@@ -6,7 +6,7 @@ import asyncio
 import random
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 import pyarrow as pa
@@ -53,14 +53,18 @@ def _reason(e: BaseException) -> str:
 
 
 async def play_shard(
-    t: Tournament, specs: Iterable[EpisodeSpec], backend_for: BackendFor | None = None, concurrency: int | None = None
+    t: Tournament, specs: Iterable[EpisodeSpec], backend_for: BackendFor | None = None, concurrency: int | None = None,
+    on_episode: Callable[[EpisodeStatus], None] | None = None,
 ) -> dict[str, pa.Table]:
+    """Rows of every episode of `specs`; `on_episode` hears of each as it ends (a run's progress bar)."""
     rows = ResultsBuilder(t)
     limit = asyncio.Semaphore(concurrency or t.episode_concurrency)
 
     async def bounded(spec: EpisodeSpec) -> None:
         async with limit:
-            await play_one(t, spec, backend_for, rows)
+            status = await play_one(t, spec, backend_for, rows)
+        if on_episode is not None:
+            on_episode(status)
 
     await asyncio.gather(*(bounded(s) for s in specs))
     return rows.tables()

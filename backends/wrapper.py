@@ -54,6 +54,18 @@ def estimate_tokens(request: ChatRequest) -> int:
 
 
 @dataclass
+class Activity:
+    """This process's model requests awaiting an answer, and what its answers cost: a run's progress bar
+    shows them (cluster/tasks.py reports them from each task)."""
+
+    in_flight: int = 0
+    spent_usd: float = 0.0
+
+
+ACTIVITY = Activity()
+
+
+@dataclass
 class Wrapped:
     """A ChatBackend from a bare call. `limiters` have async acquire(tokens)/release(lease, tokens);
     `ledger` has async record(model, cost, fatal) returning the blocked models (None: no spend kept).
@@ -93,11 +105,16 @@ class Wrapped:
                 for limiter, lease in zip(self.limiters, leases, strict=False):  # leases: only those taken
                     await limiter.release(lease, used)
 
-        outcome = await with_retries(attempt, self.call.classify, self.policy)
+        ACTIVITY.in_flight += 1
+        try:
+            outcome = await with_retries(attempt, self.call.classify, self.policy)
+        finally:
+            ACTIVITY.in_flight -= 1
         if outcome.failure is not None:
             return await self._failed(outcome.failure, timing.get("latency", 0.0))
         reply = outcome.value
         assert reply is not None  # with_retries returns a value whenever there is no failure
+        ACTIVITY.spent_usd += reply.cost_usd
         if self.ledger is not None and self.track_spend:
             self.blocked = await self.ledger.record(self.call.name, reply.cost_usd, None)
         return ChatResult(text=reply.text, prompt_tokens=reply.prompt_tokens, completion_tokens=reply.completion_tokens,

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyarrow.compute as pc
 import ray
 
-from arena.config.models import Tournament
+from arena.config.models import LLMPlayer, Tournament
 from arena.episode import EpisodeLog
 from arena.results import completed_episode_ids
 from arena.results.location import ResultsDir
@@ -28,6 +28,7 @@ from arena.results.schema import TABLES, EpisodeStatus
 from arena.results.writer import concat, write_parts
 from arena.schedule import EpisodeSpec, count, episodes
 from backends.plan import BackendPlan
+from cluster.live_counts import live_counts
 from cluster.progress import EpisodeProgress
 from cluster.ray_session import cluster_cpus
 from cluster.tasks import play_shard_task
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 
 FLUSH_EPISODES = 5_000  # buffered episodes that force a write: bounds the driver's memory
 FLUSH_SECONDS = 5.0  # ...or this long since the last write, so a crash loses little
+POLL_S = 0.25  # with a progress bar, how often the running shards' counts are read while none finishes
 
 
 @dataclass
@@ -175,23 +177,28 @@ def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress
              t.name, scheduled, len(done), shard_size, max_in_flight, cpus)
     t_ref, plan_ref = ray.put(t), ray.put(plan or BackendPlan())
     buffer, in_flight = _Buffer(root), {}
-    played = errors = 0
+    finished = _Finished()
+    live = live_counts() if show_progress else None
+    numbers = itertools.count()
     start = time.perf_counter()
     shards = _shards(pending(), shard_size)
     interrupted = False
-    with EpisodeProgress(remaining, enabled=show_progress) as bar, sigterm_as_interrupt():
+    models = any(isinstance(p, LLMPlayer) for p in t.players)
+    with EpisodeProgress(remaining, enabled=show_progress, models=models) as bar, sigterm_as_interrupt():
         try:
             for shard in itertools.chain(shards, [None]):
                 if shard is not None:
-                    in_flight[play_shard_task.remote(t_ref, shard, plan_ref)] = shard
+                    number = next(numbers)
+                    in_flight[play_shard_task.remote(t_ref, shard, plan_ref, live, number)] = (number, shard)
                 while in_flight and (shard is None or len(in_flight) >= max_in_flight):
-                    ready, _ = ray.wait(list(in_flight), num_returns=1)
-                    tables = _collect(t, ready[0], in_flight.pop(ready[0]))
-                    n, e = tables["episodes"].num_rows, _count_errors(tables)
-                    played, errors = played + n, errors + e
+                    ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=POLL_S if live else None)
+                    if not ready:  # nothing finished yet: show what the running shards report
+                        bar.show(*finished.with_running(live, {n for n, _ in in_flight.values()}))
+                        continue
+                    tables = _collect(t, ready[0], in_flight.pop(ready[0])[1])
                     buffer.add(tables)
-                    log.debug("shard done: %d episodes, %d errors", n, e)
-                    bar.advance(n, e)
+                    finished.add(tables)
+                    bar.show(*finished.with_running(live, {n for n, _ in in_flight.values()}))
         except KeyboardInterrupt:
             interrupted = True
             stop_quietly()
@@ -202,9 +209,38 @@ def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress
     if interrupted:
         stop_quietly()  # sigterm_as_interrupt gave SIGTERM its old handler back
     seconds = time.perf_counter() - start
-    manifest.save("interrupted" if interrupted else "finished", skipped=skipped, played=played, errors=errors,
+    manifest.save("interrupted" if interrupted else "finished", skipped=skipped, played=finished.episodes,
+                  errors=finished.errors,
                   seconds=round(seconds, 3))
-    return RunSummary(root, scheduled, skipped, played, errors, seconds, interrupted)
+    return RunSummary(root, scheduled, skipped, finished.episodes, finished.errors, seconds, interrupted)
+
+
+class _Finished:
+    """Totals of the shards whose rows are in; with the running shards' reports, what the bar shows."""
+
+    def __init__(self) -> None:
+        self.episodes = self.errors = 0
+        self.spent_usd = 0.0
+
+    def add(self, tables: dict) -> None:
+        n, e = tables["episodes"].num_rows, _count_errors(tables)
+        self.episodes, self.errors = self.episodes + n, self.errors + e
+        self.spent_usd += pc.sum(tables["seats"]["cost_usd"]).as_py() or 0.0
+        log.debug("shard done: %d episodes, %d errors", n, e)
+
+    def with_running(self, live, running: set[int]) -> tuple[int, int, int, float, int]:
+        """(episodes, errors, requests in flight, spent, settled) counting the running shards' latest reports;
+        settled: the finished shards' episodes alone."""
+        if live is None:
+            return self.episodes, self.errors, 0, self.spent_usd, self.episodes
+        try:
+            snapshot = ray.get(live.snapshot.remote(), timeout=10)
+        except (ray.exceptions.RayError, TimeoutError):  # the bar only: its counts never stop the run
+            snapshot = {}
+        reports = [c for n, c in snapshot.items() if n in running]
+        return (self.episodes + sum(c.episodes for c in reports), self.errors + sum(c.errors for c in reports),
+                sum(c.requests_in_flight for c in reports), self.spent_usd + sum(c.spent_usd for c in reports),
+                self.episodes)
 
 
 def _collect(t: Tournament, ref, shard: list[EpisodeSpec]) -> dict:

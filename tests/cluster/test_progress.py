@@ -1,0 +1,67 @@
+"""The progress bar moves per episode, not per shard, and shows model requests in flight."""
+
+from __future__ import annotations
+
+import pytest
+
+from arena.config import Tournament
+from cluster import driver
+from cluster.progress import EpisodeProgress, eta_seconds
+
+
+def test_the_bar_hears_of_episodes_inside_a_running_shard(ray_local, tmp_path, monkeypatch):
+    seen: list[tuple[int, int, int, float]] = []
+    original = EpisodeProgress.show
+
+    def record(self, done, errors, requests=0, spent_usd=0.0, settled=None):
+        seen.append((done, errors, requests, spent_usd))
+        original(self, done, errors, requests, spent_usd, settled)
+
+    monkeypatch.setattr(EpisodeProgress, "show", record)
+    t = Tournament.model_validate({
+        "name": "bar", "output_dir": str(tmp_path), "games": [{"name": "tic_tac_toe"}],
+        "players": [{"type": "random"}, {"type": "llm", "model": "simulated_slow", "backend_options": {"latency_ms": 40}}],
+        "episodes_per_pairing": 24, "shard_size": 24, "episode_concurrency": 2,  # one shard, played two at a time
+    })
+    summary = driver.run_tournament(t, show_progress=True)
+    assert summary.played == 24
+    partial = sorted({done for done, *_ in seen if 0 < done < 24})
+    assert len(partial) >= 3, seen  # a per-shard bar would jump from 0 to 24
+    assert max(requests for *_, requests, _ in seen) >= 1  # the model's requests awaiting an answer
+    assert seen[-1][0] == 24
+
+
+def test_eta_uses_the_rate_after_the_first_finished_shard_not_the_slow_start():
+    # Started at 0; the first shard of 10 ends at 60 s (workers starting), then 10 a second: 9 s are left.
+    samples = [(0.0, 0), (60.0, 10)] + [(60.0 + i, 10 + 10 * i) for i in range(1, 31)]
+    assert eta_seconds(samples, 400, now=90.0) == pytest.approx(9.0)
+    assert eta_seconds(samples, 310, now=90.0) == 0.0
+
+
+@pytest.mark.parametrize(("samples", "eta"), [
+    ([(0.0, 0)], None),  # nothing settled yet
+    ([(0.0, 0), (5.0, 10)], 45.0),  # one shard settled: the rate since the start
+    ([(0.0, 0), (1.0, 10), (5.0, 50)], 5.0),  # from the first settled shard on
+])
+def test_eta_before_a_rate_is_known_and_right_after(samples, eta):
+    assert eta_seconds(samples, 100, now=5.0) == eta
+
+
+def test_a_lost_progress_actor_never_stops_the_run(ray_local, tmp_path, monkeypatch):
+    import ray
+
+    from cluster.live_counts import live_counts
+
+    def killed():
+        actor = live_counts()
+        ray.kill(actor)
+        return actor
+
+    monkeypatch.setattr(driver, "live_counts", killed)
+    t = Tournament.model_validate({
+        "name": "lost", "output_dir": str(tmp_path), "games": [{"name": "tic_tac_toe"}],
+        "players": [{"type": "random"}, {"type": "llm", "model": "simulated_slow", "backend_options": {"latency_ms": 20}}],
+        "episodes_per_pairing": 8, "shard_size": 4,
+    })
+    summary = driver.run_tournament(t, show_progress=True)
+    assert (summary.played, summary.errors) == (8, 0)
