@@ -7,6 +7,7 @@ backends/ and cluster/ are imported inside the commands that need them, so
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 
@@ -20,18 +21,21 @@ def _overrides(args: argparse.Namespace) -> list[str]:
     return [pair for group in (args.override or []) for pair in group]
 
 
-def _add_override(p: argparse.ArgumentParser) -> None:
+def _add_override(p: argparse.ArgumentParser, example: str) -> None:
     p.add_argument("--override", "-o", nargs="+", action="append", metavar="KEY=VALUE",
-                   help="change config keys, e.g. --override num_episodes=1 env_config.game_name=hex (repeatable)")
+                   help=f"change config keys (repeatable), e.g. --override {example}")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from backends.keys import load_dotenv
-    from cluster.run import run_command
+    from cluster.ray_session import choose_embedded_auth
 
     load_dotenv()
+    choose_embedded_auth(args.address)
+    from cluster.run import run_command
 
-    return run_command(args.config, _overrides(args), args.address, progress=not args.no_progress, extend=args.extend)
+    return run_command(args.config, _overrides(args), args.address, progress=not args.no_progress, extend=args.extend,
+                       verbose=args.verbose)
 
 
 def cmd_play(args: argparse.Namespace) -> int:
@@ -76,10 +80,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_games(args: argparse.Namespace) -> int:
-    from arena.games import available_games
+    from arena.games.catalog import listing
 
-    for name, tailored in available_games():
-        print(f"{name:40s} {'tailored renderer' if tailored else 'generic renderer'}")
+    print("\n".join(listing(show_all=args.all)))
     return 0
 
 
@@ -95,74 +98,124 @@ def _version() -> str:
     return f"arena {version} (results format {SCHEMA_VERSION})"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="arena", description="Board Game Arena: LLM tournaments on OpenSpiel games, on Ray.")
-    parser.add_argument("--version", action="version", version=_version())
-    sub = parser.add_subparsers(dest="command", required=True)
+class _VersionAction(argparse.Action):
+    """Like argparse's version action, but the text is made only when asked: it imports the results package."""
 
-    run = sub.add_parser("run", help="run a tournament (resumes if its results folder exists)")
-    run.add_argument("config", help="tournament YAML file")
-    _add_override(run)
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(_version())
+        parser.exit()
+
+
+def _unset(default: object) -> bool:
+    return default is None or default is False or default == [] or default == argparse.SUPPRESS
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Shows every default, unless the help text already says it in words."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if _unset(action.default) or "default" in text or not action.option_strings:
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+def _command(sub: argparse._SubParsersAction, name: str, summary: str, description: str) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=summary, description=description, formatter_class=_HelpFormatter)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="arena", description="Board Game Arena: LLM tournaments on OpenSpiel games, on Ray.",
+                                     formatter_class=_HelpFormatter)
+    parser.add_argument("--version", action=_VersionAction, nargs=0, help="show the release and the results format, and exit")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = _command(sub, "run", "run a tournament (resumes if its results folder exists)",
+                   "Run the tournament CONFIG describes on Ray and write its results folder (output_dir/name). "
+                   "A rerun plays only what is missing; with nothing missing it answers from the folder without "
+                   "starting Ray. Ray, Serve and vLLM log to arena.log in the results folder.")
+    run.add_argument("config", metavar="CONFIG", help="tournament YAML file")
+    _add_override(run, "num_episodes=1 output_dir=/tmp/results")
     run.add_argument("--address", help="Ray cluster address to join; default: a reachable local cluster, else an embedded Ray")
     run.add_argument("--no-progress", action="store_true", help="no live progress bar")
+    run.add_argument("--verbose", "-v", action="store_true",
+                     help="show Ray, Serve and vLLM logs live instead of only in the results folder's arena.log")
     run.add_argument("--extend", action="store_true",
                      help="add players, games or episodes to the tournament already in its results folder "
                           "(recorded in its manifest); without it a changed definition is refused")
     run.set_defaults(func=cmd_run)
 
-    play = sub.add_parser("play", help="play a game yourself at the terminal against any player")
-    play.add_argument("game", help="game name, e.g. tic_tac_toe (see 'arena games')")
+    play = _command(sub, "play", "play a game yourself at the terminal against any player",
+                    "Play GAME at the terminal against a scripted player or a model; no Ray needed. "
+                    "Chess moves are typed in SAN (e4, Nf3, O-O, e8=Q) or UCI (e2e4, e7e8q). "
+                    "Ctrl-C ends the game at any prompt.")
+    play.add_argument("game", metavar="GAME", help="game name, e.g. tic_tac_toe (see 'arena games')")
     play.add_argument("--vs", default="random",
                       help="opponent: random, mcts, mcts:simulations=500, a model name, or a player name from --config")
     play.add_argument("--side", "--seat", dest="side", default=None,
                       help="your side: a seat number, or a name where the game has them (chess and hex: white, "
                            "black; tic_tac_toe and connect_four: x, o); default: the side that moves first "
                            "(in chess White, which OpenSpiel numbers seat 1)")
-    play.add_argument("--config", help="tournament YAML whose players --vs may name")
+    play.add_argument("--config", metavar="CONFIG", help="tournament YAML whose players --vs may name")
     play.add_argument("--param", "-p", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
-                      help="game parameter, e.g. -p board_size=7")
-    _add_override(play)
+                      help="game parameter, e.g. -p board_size=7; default: the game's own")
+    _add_override(play, "players.0.simulations=50 (changes keys of the --config file)")
     play.set_defaults(func=cmd_play)
 
-    models = sub.add_parser("models", help="list configured models and whether each is ready (key, api_base, limits)")
-    models.add_argument("config", nargs="?", help="tournament YAML: list its models; default: every model in the models files")
+    models = _command(sub, "models", "list configured models and whether each is ready (key, api_base, limits)",
+                      "List the models CONFIG's players use (or every model in the models files) and whether each "
+                      "is ready to play: API key present, api_base, rate limits. Reads files only; starts nothing.")
+    models.add_argument("config", metavar="CONFIG", nargs="?",
+                        help="tournament YAML: list its models; default: every model in the models files")
     models.add_argument("--models-file", help="litellm models file when no config is given; default: the one shipped "
                         "with the package (configs/litellm_models.yaml)")
     models.add_argument("--vllm-models-file", help="vllm models file when no config is given; default: the one shipped "
                         "with the package (configs/vllm_models.yaml)")
-    _add_override(models)
+    _add_override(models, "litellm_models=my_models.yaml")
     models.set_defaults(func=cmd_models)
 
-    submit = sub.add_parser("submit", help="submit a tournament to a Ray cluster as a Ray job (arena run there)")
-    submit.add_argument("config", help="tournament YAML inside this project folder (uploaded as the job's working_dir)")
-    _add_override(submit)
+    submit = _command(sub, "submit", "submit a tournament to a Ray cluster as a Ray job (arena run there)",
+                      "Submit CONFIG to a Ray cluster as a Ray job that runs 'arena run' there; the project folder "
+                      "is uploaded as the job's working_dir (secrets are not: .env and keys stay here).")
+    submit.add_argument("config", metavar="CONFIG",
+                        help="tournament YAML inside this project folder (uploaded as the job's working_dir)")
+    _add_override(submit, "episodes_per_pairing=50 output_dir=s3://bucket/results")
     submit.add_argument("--address", default=None,
-                        help="the cluster's dashboard, e.g. http://127.0.0.1:8265 (default: RAY_ADDRESS)")
+                        help="the cluster's dashboard, e.g. http://127.0.0.1:8265; default: RAY_ADDRESS")
     submit.add_argument("--wait", action="store_true", help="follow the job's logs; exit with its status")
     submit.add_argument("--extend", action="store_true", help="passed to arena run: add players, games or episodes")
     submit.set_defaults(func=cmd_submit)
 
-    serve = sub.add_parser("serve", help="manage a long-lived Serve application of a config's vllm_* models")
-    serve.add_argument("action", choices=["up", "status", "down"])
-    serve.add_argument("config", help="tournament YAML: its vllm_* players and its serve settings")
+    serve = _command(sub, "serve", "manage a long-lived Serve application of a config's vllm_* models",
+                     "Start (up), inspect (status) or stop (down) a Ray Serve application serving CONFIG's vllm_* "
+                     "models on a running Ray cluster, so that many runs share one warm deployment.")
+    serve.add_argument("action", metavar="ACTION", choices=["up", "status", "down"], help="up, status or down")
+    serve.add_argument("config", metavar="CONFIG", help="tournament YAML: its vllm_* players and its serve settings")
     serve.add_argument("--address", help="Ray cluster address (required: an embedded Ray ends with this command)")
-    _add_override(serve)
+    _add_override(serve, "serve.ready_timeout_s=1800")
     serve.set_defaults(func=cmd_serve)
 
-    report = sub.add_parser("report", help="leaderboard with confidence intervals, pairwise table, plots, HTML page")
+    report = _command(sub, "report", "leaderboard with confidence intervals, pairwise table, plots, HTML page",
+                      "Rate the players of the tournament in RESULTS_DIR (Bradley-Terry with confidence intervals) "
+                      "and write the leaderboard, pairwise table, plots and an HTML page.")
     report.add_argument("results_dir", metavar="RESULTS_DIR", help="a tournament's results folder, e.g. results/demo")
-    report.add_argument("--game", help="report on one game (name or name with parameters, e.g. hex(board_size=7))")
-    report.add_argument("--out", help="folder for the CSV, JSON, PNG and HTML files; default RESULTS_DIR/report")
+    report.add_argument("--game", help="report on one game (name or name with parameters, e.g. hex(board_size=7)); "
+                        "default: all games, weighted equally")
+    report.add_argument("--out", help="folder for the CSV, JSON, PNG and HTML files; default: RESULTS_DIR/report")
     report.add_argument("--rounds", type=int, default=1000,
                         help="bootstrap rounds; intervals are profile-likelihood ones, widened to the bootstrap's "
                              "where that is wider (0: no intervals)")
     report.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
-    report.add_argument("--reference", help="player pinned at rating 1000; default random if it played, else the mean")
+    report.add_argument("--reference", help="player pinned at rating 1000; default: random if it played, else the mean")
     report.add_argument("--seat-advantage", action="store_true", help="fit and report a first-seat advantage term")
     report.add_argument("--elo-k", type=float, default=16.0, help="K of the sequential Elo column")
     report.set_defaults(func=cmd_report)
 
-    games = sub.add_parser("games", help="list playable games and which have a tailored renderer")
+    games = _command(sub, "games", "list playable games and which have a tailored renderer",
+                     "List the games a tournament or 'arena play' can name, with their players count and "
+                     "parameters (name=default), tailored games first.")
+    games.add_argument("--all", action="store_true",
+                       help="also list the games OpenSpiel knows that cannot be played as named, and why")
     games.set_defaults(func=cmd_games)
     return parser
 
@@ -174,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_CONFIG
+    except BrokenPipeError:  # `arena games | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush does not fail again
+        return 0
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not break the shutdown with a traceback
         print("interrupted", file=sys.stderr)

@@ -186,18 +186,43 @@ def test_unknown_model_in_bga_config_names_the_bga_key(tmp_path):
 
 # ---------------------------------------------------------------- arena games
 
+def _columns(line: str) -> list[str]:
+    return [c.strip() for c in line.split("  ") if c.strip()]  # columns are two or more spaces apart
+
+
 def test_games_lists_tailored_and_generic(tmp_path):
-    proc = arena("games", cwd=tmp_path, timeout=60)
-    assert proc.returncode == 0, proc.stderr
-    rows = [line.split(None, 1) for line in proc.stdout.splitlines() if line.strip()]
-    kinds = {name: kind.strip() for name, kind in rows}
+    started = time.monotonic()
+    proc = arena("games", cwd=tmp_path, timeout=60, XDG_CACHE_HOME=str(tmp_path / "cache"))  # checks every game
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    header, *lines = proc.stdout.splitlines()
+    assert _columns(header) == ["game", "players", "renderer", "parameters (name=default)"]
+    rows = [_columns(line) for line in lines]
+    kinds = {row[0]: row[2] for row in rows}
     assert len(kinds) == len(rows), "a game is listed twice"
-    tailored = {name for name, kind in kinds.items() if kind == "tailored renderer"}
-    generic = {name for name, kind in kinds.items() if kind == "generic renderer"}
-    assert tailored == TAILORED
-    assert set(kinds) == tailored | generic
-    assert {"breakthrough", "othello", "go"} <= generic
-    assert [name for name, _ in rows[: len(TAILORED)]] == sorted(TAILORED), "tailored games come first"
+    assert {name for name, kind in kinds.items() if kind == "tailored"} == TAILORED
+    assert set(kinds.values()) == {"tailored", "generic"}
+    assert {"checkers", "othello", "go"} <= set(kinds)
+    assert [row[0] for row in rows[: len(TAILORED)]] == sorted(TAILORED), "tailored games come first"
+    by_name = {row[0]: row for row in rows}
+    assert by_name["hex"][1] == "2" and "board_size=11" in by_name["hex"][3]
+    assert by_name["kuhn_poker"][1] == "2 (2-10)" and "players=2" in by_name["kuhn_poker"][3]
+    assert not {"mfg_crowd_modelling", "add_noise", "crossword"} & set(kinds), "unplayable games are not listed"
+    assert elapsed < 10, f"arena games took {elapsed:.1f} s"  # about a second; generous for a busy machine
+
+
+def test_games_all_adds_the_unplayable_ones_with_the_reason(tmp_path):
+    cache = str(tmp_path / "cache")
+    proc = arena("games", "--all", cwd=tmp_path, timeout=60, XDG_CACHE_HOME=cache)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    playable, rest = proc.stdout.split("\n\n")
+    assert playable == arena("games", cwd=tmp_path, timeout=60, XDG_CACHE_HOME=cache).stdout.rstrip("\n")
+    header, *lines = rest.splitlines()
+    assert _columns(header) == ["not playable as named", "why"]
+    why = dict(_columns(line) for line in lines)
+    assert "mean-field game" in why["mfg_crowd_modelling"]
+    assert "needs parameter" in why["add_noise"]
+    assert why.keys().isdisjoint(line.split()[0] for line in playable.splitlines())
 
 
 # ---------------------------------------------------------------- arena run, then resume
@@ -252,7 +277,7 @@ def test_run_round_robin_then_rerun_skips_everything(tmp_path, ray_tmpdir):
     rerun_ray_tmp = ray_tmpdir()
     again = arena(*args, cwd=tmp_path, RAY_TMPDIR=str(rerun_ray_tmp))
     assert again.returncode == 0, again.stderr
-    assert f"resumed: skipped {expected} episodes already in {root}" in again.stderr
+    assert f"resumed: skipped {expected} episodes already in {root.relative_to(tmp_path)}" in again.stderr
     assert "played 0 episodes" in again.stderr and "Ray not started" in again.stderr
     assert not rerun_ray_tmp.exists(), "a rerun with nothing left to play started Ray"
     assert "Leaderboard: cli_rr" in again.stdout and "mcts_5" in again.stdout
@@ -363,7 +388,7 @@ def test_ctrl_c_saves_finished_episodes_and_rerun_completes_without_duplicates(t
     rerun = arena(*args, cwd=tmp_path)
     assert rerun.returncode == 0, rerun.stderr
     assert "partial" not in rerun.stdout
-    assert f"resumed: skipped {len(saved)} episodes already in {root}" in rerun.stderr
+    assert f"resumed: skipped {len(saved)} episodes already in {root.relative_to(tmp_path)}" in rerun.stderr
     assert f"played {total - len(saved)} episodes (0 errors)" in rerun.stderr
     manifest = json.loads((root / "manifest.json").read_text())
     assert manifest["status"] == "finished" and manifest["runs"] == 2
@@ -396,11 +421,11 @@ def test_play_piped_game_rejects_bad_entries_and_finishes(tmp_path):
     proc = arena("play", "tic_tac_toe", "--vs", "random", cwd=tmp_path, timeout=60,
                  stdin="zz\n" + "\n".join(ALL_CELLS) + "\n")
     assert proc.returncode == 0, proc.stderr
-    assert "'zz' is not a legal move; type one of the labels or ids listed above\nYour move (label or id): " in proc.stdout
+    assert "'zz' is not a legal move; type one of the moves listed above\nYour move: " in proc.stdout
     assert proc.stdout.count("You are X (player 0). It is your turn.") >= 3
-    assert "Game over (ok)." in proc.stdout
+    assert "You are X (player 0). Game over: " in proc.stdout  # the final board
     last = proc.stdout.strip().splitlines()[-1]
-    assert any(f"You {verb}." in last for verb in ("won", "lost", "drew")), last
+    assert last in ("You won.", "You lost.", "Draw."), last
     assert "Input closed" not in proc.stdout
 
 
@@ -431,12 +456,14 @@ def test_play_vs_mcts_with_options(tmp_path):
     proc = arena("play", "tic_tac_toe", "--vs", "mcts:simulations=10", cwd=tmp_path, timeout=60,
                  stdin="\n".join(ALL_CELLS) + "\n")
     assert proc.returncode == 0, proc.stderr
-    assert "Game over (ok)." in proc.stdout
+    assert proc.stdout.strip().splitlines()[-1] in ("You won.", "You lost.", "Draw.")
 
 
 @pytest.mark.parametrize("vs, fragment", [("nonsense", "unknown player 'nonsense'"),
                                           ("mcts:simulations=zero", "simulations"),
-                                          ("nosuch_model", "nosuch_model")])
+                                          ("nosuch_model", "nosuch_model"),
+                                          ("mtcs", "did you mean 'mcts'?"),
+                                          ("mcts:simulatons=5", "did you mean 'simulations'?")])
 def test_play_bad_opponent_is_one_error_line(vs, fragment, tmp_path):
     proc = arena("play", "tic_tac_toe", "--vs", vs, cwd=tmp_path, timeout=60)
     line = one_error_line(proc)
@@ -449,7 +476,7 @@ def test_play_eof_forfeits(stdin, tmp_path):
     proc = arena("play", "tic_tac_toe", "--vs", "random", cwd=tmp_path, timeout=60, stdin=stdin)
     assert proc.returncode == 0, proc.stderr
     assert "Input closed: forfeiting." in proc.stdout
-    assert proc.stdout.rstrip().endswith("Game over (forfeit). Returns by seat: [-1.0, 1.0]. You lost.")
+    assert proc.stdout.rstrip().endswith("You lost (forfeit).")
 
 
 def test_run_to_an_object_store_and_a_results_root(tmp_path):
