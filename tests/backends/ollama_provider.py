@@ -1,4 +1,4 @@
-"""The worked example of README.md \"Adding a backend\", verbatim: tests/backends/test_registry.py checks it
+"""The worked example of docs/extending.md \"Adding a backend\", verbatim: tests/backends/test_registry.py checks it
 works when registered with one line. Keep the two copies the same (test_the_readme_example_is_this_file)."""
 
 import httpx

@@ -63,9 +63,9 @@ def test_a_missing_dependency_is_one_line_saying_what_to_install(monkeypatch):
         registry.provider("gpt-4o")
 
 
-def test_the_readme_example_is_this_file():
-    readme = (ROOT / "README.md").read_text()
-    example = re.search(r"```python\n# backends/ollama.py\n(.*?)```", readme, re.DOTALL).group(1)
+def test_the_docs_example_is_this_file():
+    page = (ROOT / "docs" / "extending.md").read_text()
+    example = re.search(r"```python\n# backends/ollama.py\n(.*?)```", page, re.DOTALL).group(1)
     assert example in (Path(__file__).parent / "ollama_provider.py").read_text()
 
 

@@ -2,7 +2,7 @@
 SIGKILLed, a gateway actor killed, a driver killed while publishing a part file. Every test
 reads the raw part files (not only the deduplicating `load`) and prints its figures
 (scheduled / completed / duplicated / lost; run pytest with -s to see them), and with
-ARENA_FAULT_TABLE=<file.md> writes them as the README's markdown table.
+ARENA_FAULT_TABLE=<file.md> writes them as the markdown table of docs/fault-tolerance.md.
 
 The cluster is `ray start` nodes on free ports (tests/cluster/multinode.py): a head with no
 CPUs, so every episode task runs on a worker node, and two 1-CPU workers. Drivers are child
@@ -62,7 +62,7 @@ def cluster():
 
 @pytest.fixture(scope="module", autouse=True)
 def figures_table():
-    """ARENA_FAULT_TABLE=path: the figures of the tests that ran, as the README's markdown table."""
+    """ARENA_FAULT_TABLE=path: the figures of the tests that ran, as the markdown table of docs/fault-tolerance.md."""
     yield
     if RESULTS and os.environ.get("ARENA_FAULT_TABLE"):
         write_table(Path(os.environ["ARENA_FAULT_TABLE"]))
