@@ -22,6 +22,7 @@ from arena.config.models import GameSpec, LLMPlayer, MCTSPlayer, PlayerSpec, Ran
 from arena.episode import EpisodeLog, play_episode
 from arena.games import load_game
 from arena.games.base import Game
+from arena.games.catalog import unplayable
 from arena.games.registry import UnknownGame
 from arena.games.sides import SIDE_NAMES, first_seat, seat_for
 from arena.results.rows import outcomes
@@ -88,6 +89,9 @@ def play_at_terminal(game_name: str, params: list[str], vs: str, side: str | Non
         raise ConfigError("--override: changes keys of a tournament file; give one with --config")
     base = load_tournament(config, overrides) if config else None
     opponent = resolve_opponent(vs, base)
+    if why := unplayable(game, models=isinstance(opponent, LLMPlayer)):
+        by = "" if unplayable(game, models=False) else " against a model"
+        raise ConfigError(f"game: {game.key} cannot be played{by}: {why}; 'arena games' lists the games that can")
     context = _context(game_name, opponent, base)
     backend_for = None
     if isinstance(opponent, LLMPlayer):

@@ -20,6 +20,7 @@ from arena.config.errors import ConfigError, PlayerOptionError, show
 from arena.config.files import MODELS_FILES, resolve
 from arena.config.models import GameSpec, HumanPlayer, LLMPlayer, MCTSPlayer, PlayerSpec, RandomPlayer, Tournament
 from arena.config.overrides import apply_overrides, override_keys
+from arena.games.catalog import unplayable
 from arena.games.registry import UnknownGame, check_game_name, load_game
 
 PLAYER_TYPES: dict[str, type[BaseModel]] = {"random": RandomPlayer, "mcts": MCTSPlayer, "human": HumanPlayer,
@@ -222,6 +223,11 @@ def _check_games(t: Tournament, tr: Translated) -> None:
             game = load_game(g.name, g.params)
         except Exception as e:  # OpenSpiel raises several types for bad values
             raise ConfigError(f"{params_path}: {str(e).splitlines()[0]}", path=params_path) from None
+        why = unplayable(game, models=any(isinstance(p, LLMPlayer) for p in t.players))
+        if why:
+            by = "" if unplayable(game, models=False) else " by model players"
+            raise ConfigError(f"{name_path}: {g.key} cannot be played{by}: {why}; 'arena games' lists the games that can",
+                              path=name_path)
         players_path = tr.user_path(("players",))
         if t.format == "match" and len(t.players) != game.num_players:
             raise ConfigError(f"{players_path}: {len(t.players)} player(s) for '{g.key}', which needs {game.num_players}; "

@@ -148,7 +148,14 @@ def _check(name: str, tailored: bool) -> CatalogEntry:
     except Exception as e:  # noqa: BLE001 - a Python game may raise anything
         return _refused(row, _load_failure(e))
     row = CatalogEntry(name, tailored, game.num_players, row.min_players, row.max_players, row.params)
-    return _refused(row, KNOWN_ISSUES.get(name) or _first_decision_fails(game))
+    return _refused(row, unplayable(game))
+
+
+def unplayable(game: Game, models: bool = True) -> str:
+    """Why `game` (with its parameters) cannot be played, or '' when it can; `models`: model players take
+    part, which some games cannot stand (KNOWN_ISSUES). A tournament or `arena play` asks before playing."""
+    known = KNOWN_ISSUES.get(game.name, "") if models else ""
+    return known or _first_decision_fails(game)
 
 
 def _refused(row: CatalogEntry, why: str) -> CatalogEntry:

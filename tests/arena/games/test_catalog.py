@@ -150,3 +150,38 @@ def test_the_answer_is_kept_on_disk_and_a_damaged_copy_is_checked_again(tmp_path
     assert check()[0].why_not == "read from the file"
     kept.write_text("{not json")
     assert check() == fresh and json.loads(kept.read_text())[0]["why_not"] == ""
+
+
+def test_a_tournament_of_a_game_that_cannot_be_played_is_one_line_before_anything_runs(tmp_path):
+    from arena.config.errors import ConfigError
+    from arena.config.load import load_tournament
+
+    path = tmp_path / "t.yaml"
+    path.write_text("name: t\ngames: [{name: crossword}]\nplayers: [{type: random}, {type: random, name: r2}]\n"
+                    "episodes_per_pairing: 2\n")
+    with pytest.raises(ConfigError, match=r"games\.0\.name: crossword cannot be played: fails at its first decision: "
+                                          r"LegalActions unimplemented") as e:
+        load_tournament(str(path))
+    assert "\n" not in str(e.value)
+
+
+def test_crazyhouse_is_refused_to_model_players_only(tmp_path):
+    from arena.config.errors import ConfigError
+    from arena.config.load import load_tournament
+
+    path = tmp_path / "t.yaml"
+    players = "[{type: random}, {type: random, name: r2}]"
+    path.write_text(f"name: t\nformat: match\ngames: [{{name: crazyhouse}}]\nplayers: {players}\nnum_episodes: 1\n")
+    assert load_tournament(str(path)).games[0].name == "crazyhouse"
+    path.write_text(path.read_text().replace(players, "[{type: random}, {type: llm, model: simulated_x}]"))
+    with pytest.raises(ConfigError, match="crazyhouse cannot be played by model players: OpenSpiel crashes"):
+        load_tournament(str(path))
+
+
+def test_arena_play_of_a_game_that_cannot_be_played_is_one_line():
+    done = subprocess.run([sys.executable, "-m", "arena.cli", "play", "crossword"], capture_output=True, text=True,
+                          input="", timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "error: game: crossword cannot be played: fails at its first decision: LegalActions unimplemented for "
+        "non-chance node. This game uses action structs only.; 'arena games' lists the games that can"]
