@@ -147,34 +147,37 @@ def results_root(t: Tournament) -> ResultsDir:
 
 
 def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress: bool = True,
-                   root: ResultsDir | None = None, extend: bool = False) -> RunSummary:
+                   root: ResultsDir | None = None, extend: bool = False,
+                   done: tuple[set[str], int] | None = None) -> RunSummary:
     """Play every episode of `t` not already in its results folder (`root`, default results_root(t)).
     Ray must be initialised; `plan` holds the backends prepared for the tournament's models
     (backends.plan.prepare). A folder of another definition raises ResultsMismatch before anything
-    is written, unless `extend` and the change only adds players, games or episodes."""
+    is written, unless `extend` and the change only adds players, games or episodes. `done`: the ids of the
+    episodes already in the folder and how many remain, when the caller has just read them."""
     root = root or results_root(t)
     manifest = Manifest(root, t, extend)
     for table in TABLES:
         root.child(table).remove_stale_temporaries()
-    done = completed_episode_ids(root)
+    done_ids, remaining = done if done is not None else (completed_episode_ids(root), None)
     scheduled = count(t)
     skipped = 0
 
     def pending() -> Iterator[EpisodeSpec]:
         nonlocal skipped
         for spec in episodes(t):
-            if spec.episode_id in done:
+            if spec.episode_id in done_ids:
                 skipped += 1
             else:
                 yield spec
 
     cpus = cluster_cpus()
-    remaining = scheduled - sum(spec.episode_id in done for spec in episodes(t))
+    if remaining is None:
+        remaining = sum(spec.episode_id not in done_ids for spec in episodes(t))
     shard_size = _shard_size(t, remaining, cpus)
     max_in_flight = t.max_in_flight or 2 * cpus
     manifest.save(scheduled=scheduled, shard_size=shard_size)
     log.info("%s: %d scheduled, %d already done, shards of %d, %d in flight on %d CPUs",
-             t.name, scheduled, len(done), shard_size, max_in_flight, cpus)
+             t.name, scheduled, len(done_ids), shard_size, max_in_flight, cpus)
     t_ref, plan_ref = ray.put(t), ray.put(plan or BackendPlan())
     buffer, in_flight = _Buffer(root), {}
     finished = _Finished()

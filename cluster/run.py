@@ -28,6 +28,7 @@ def check_player(p: PlayerSpec, t: Tournament) -> None:
 def run_command(config: str, overrides: list[str], address: str | None, progress: bool = True,
                 extend: bool = False, verbose: bool = False) -> int:
     from arena.config.errors import ConfigError
+    from arena.results import completed_episode_ids
     from arena.results.folder import check_definition, pending_episodes
     from cluster.run_log import RunLog, log_path
 
@@ -38,7 +39,8 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
         root.check_writable()  # ...and so is a folder nobody can write to
     except ValueError as e:
         raise ConfigError(str(e)) from None
-    pending = pending_episodes(t, root)
+    done = completed_episode_ids(root)  # read once: the driver plays what is not in it
+    pending = pending_episodes(t, root, done)
     if pending == 0:  # a finished tournament answers from its folder: no Ray, no model
         return _already_played(t, root, extend)
     run_log = RunLog(log_path(root.local_path, t.name), verbose=verbose or t.log_level == "DEBUG", level=t.log_level)
@@ -47,12 +49,13 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
     print(f"{t.name}: {pending} episodes to play on {where}; Ray, Serve and vLLM log to {_shown(run_log.path)}",
           file=sys.stderr, flush=True)
     try:
-        return _play(t, root, address, progress, extend, run_log)
+        return _play(t, root, address, progress, extend, run_log, done, pending)
     finally:
         run_log.close()
 
 
-def _play(t: Tournament, root, address: str | None, progress: bool, extend: bool, run_log) -> int:
+def _play(t: Tournament, root, address: str | None, progress: bool, extend: bool, run_log, done: set[str],
+          pending: int) -> int:
     from backends.plan import prepare
     from cluster import serve_app
     from cluster.driver import run_tournament
@@ -70,7 +73,7 @@ def _play(t: Tournament, root, address: str | None, progress: bool, extend: bool
     run_log.claim_loggers()
     try:
         plan = prepare(t, use_ray=True)
-        summary = run_tournament(t, plan, show_progress=progress, root=root, extend=extend)
+        summary = run_tournament(t, plan, show_progress=progress, root=root, extend=extend, done=(done, pending))
     finally:
         if served and not t.serve.keep:
             serve_app.remove(t.serve)

@@ -85,12 +85,13 @@ def check_definition(root: ResultsDir, t: Tournament, extend: bool = False) -> t
     return manifest, changes
 
 
-def pending_episodes(t: Tournament, root: ResultsDir) -> int:
-    """How many of the tournament's episodes are not yet played to an end in `root`."""
+def pending_episodes(t: Tournament, root: ResultsDir, done: set[str] | None = None) -> int:
+    """How many of the tournament's episodes are not yet played to an end in `root` (`done`: the ids of
+    those that are, when the caller has read them)."""
     from arena.results.reader import completed_episode_ids
     from arena.schedule import episodes
 
-    done = completed_episode_ids(root)
+    done = completed_episode_ids(root) if done is None else done
     return sum(spec.episode_id not in done for spec in episodes(t))
 
 
