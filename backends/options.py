@@ -6,6 +6,7 @@ An unknown key or a bad value is refused with one line naming the player and the
 
 from __future__ import annotations
 
+import difflib
 from typing import ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -38,7 +39,10 @@ def parse_options(cls: type[OptionsT], spec: LLMPlayer, **context: str) -> Optio
         first = e.errors()[0]
         key = str(first["loc"][0]) if first["loc"] else ""
         if first["type"] == "extra_forbidden":
-            raise PlayerOptionError(f"backend_options.{key}", f"{who(spec)}: {cls.unknown.format(key=key, **context)}") from None
+            close = difflib.get_close_matches(key, list(cls.model_fields), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise PlayerOptionError(f"backend_options.{key}",
+                                    f"{who(spec)}: {cls.unknown.format(key=key, **context)}{hint}") from None
         must = cls.must.get(key, str(first["msg"]).lower())
         raise PlayerOptionError(f"backend_options.{key}", f"{who(spec)}: {key} must be {must}, "
                                 f"got {show(spec.backend_options.get(key))}") from None

@@ -122,6 +122,11 @@ def test_simulated_unknown_option_is_refused_when_the_config_is_read(tmp_path):
     assert e.path == "players.0.backend_options.latency" and "latency_ms" in str(e)
 
 
+def test_a_mistyped_option_gets_the_closest_one(tmp_path):
+    e = refused(tmp_path, {"model": "simulated_a", "backend_options": {"ilegal_rate": 0.1}})
+    assert str(e).endswith("did you mean 'illegal_rate'?")
+
+
 def test_simulated_bad_values_and_constraint_with_illegal_answers_are_refused(tmp_path):
     e = refused(tmp_path, {"model": "simulated_a", "backend_options": {"illegal_rate": 2}})
     assert e.path == "players.0.backend_options.illegal_rate"
