@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 LOG_NAME = "arena.log"
+OWN_PACKAGES = frozenset({"arena", "backends", "cluster"})
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _DISPATCH_HANDLER = "arena_run_log"
 
@@ -33,6 +34,12 @@ class RunLog:
         self._handler.setFormatter(logging.Formatter(FORMAT))
         self._live = logging.StreamHandler(sys.stderr)
         self._live.setFormatter(logging.Formatter(FORMAT))
+        # The project's own warnings are problems the user should see (a shard lost after Ray's retries):
+        # on the terminal too, in one plain line.
+        self._own = logging.StreamHandler(sys.stderr)
+        self._own.setLevel(logging.WARNING)
+        self._own.setFormatter(logging.Formatter("warning: %(message)s"))
+        self._own.addFilter(lambda record: record.name.split(".")[0] in OWN_PACKAGES)
         self.claim_loggers()
         logging.captureWarnings(True)
         warnings.simplefilter("default")
@@ -43,11 +50,10 @@ class RunLog:
         again after each of those steps."""
         root = logging.getLogger()
         for handler in list(root.handlers):
-            if handler not in (self._handler, self._live):
+            if handler not in (self._handler, self._live, self._own):
                 root.removeHandler(handler)
         root.addHandler(self._handler)
-        if self.verbose:
-            root.addHandler(self._live)
+        root.addHandler(self._live if self.verbose else self._own)
         root.setLevel(self.level)
         for logger in list(logging.Logger.manager.loggerDict.values()):
             if not isinstance(logger, logging.Logger):
@@ -95,7 +101,9 @@ class RunLog:
             dispatcher.remove_handler(_DISPATCH_HANDLER)
         except ImportError:
             pass
-        logging.getLogger().removeHandler(self._handler)
+        for handler in (self._handler, self._live, self._own):
+            logging.getLogger().removeHandler(handler)
+        logging.captureWarnings(False)
         self._handler.close()
         self._file.close()
 
