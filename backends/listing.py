@@ -12,6 +12,7 @@ from arena.config.errors import ConfigError
 from arena.config.files import resolve, shipped
 from arena.config.models import LLMPlayer, ProviderLimits, Tournament
 from backends import keys
+from backends.litellm.facts import facts
 from backends.litellm.models import find_entry, read_models_file
 from backends.registry import LITELLM as PREFIX
 from backends.registry import VLLM as VLLM_PREFIX
@@ -86,6 +87,7 @@ def models_table(t: Tournament | None, models_file: str | None = None, vllm_file
     else:
         names = [e.arena_name for e in models.models] + [e.arena_name for e in read_vllm_models(vllm_file).models]
     rows = []
+    known = facts([e for e in (_entry(models, n) for n in names if n.startswith(PREFIX)) if e is not None])
     for name in names:
         if name.startswith(VLLM_PREFIX):
             rows.append(_vllm_row(name, vllm_file))
@@ -94,7 +96,7 @@ def models_table(t: Tournament | None, models_file: str | None = None, vllm_file
             rows.append({"model": name, "backend": name.split("_", 1)[0], "ready": "yes", "key": "-",
                          "api_base": "-", "rpm": "-", "tpm": "-", "concurrency": "-", "budget_usd": "-"})
             continue
-        rows.append(_litellm_row(t, models, name, models_file))
+        rows.append(_litellm_row(t, models, name, models_file, known))
     return pd.DataFrame(rows)
 
 
@@ -108,17 +110,26 @@ def _vllm_row(name: str, vllm_file: str) -> dict:
     return {**row, "ready": "yes", "api_base": f"model {entry.model_path}"}
 
 
-def _litellm_row(t: Tournament | None, models, name: str, models_file: str) -> dict:
+def _entry(models, name: str):
+    try:
+        return find_entry(models, name, "")
+    except ValueError:
+        return None
+
+
+def _litellm_row(t: Tournament | None, models, name: str, models_file: str, known: dict) -> dict:
     try:
         entry = find_entry(models, name, models_file)
     except ValueError:
         return {"model": name, "backend": "litellm", "ready": f"no: not in {models_file}", "key": "-",
                 "api_base": "-", "rpm": "-", "tpm": "-", "concurrency": "-", "budget_usd": "-"}
-    provider = keys.provider_of(entry)
+    # LiteLLM's answers kept on disk (backends/litellm/facts.py); asked here only where it could not say.
+    provider, variables = known.get(entry.name) or (keys.provider_of(entry), keys.key_variables(entry))
     limits = (t.providers.get(provider) if t else None) or ProviderLimits()
-    variables = keys.key_variables(entry) if keys.key_required(entry) else ([entry.api_key_env] if entry.api_key_env else [])
+    if not keys.key_required(entry):
+        variables = [entry.api_key_env] if entry.api_key_env else []
     present = [v for v in variables if os.environ.get(v)]
-    missing = keys.missing_key(entry)
+    missing = bool(variables) and keys.key_required(entry) and not present
     key = (f"{present[0]} set" if present else f"{variables[0]} missing") if variables else "not needed"
     return {
         "model": name, "backend": f"litellm ({provider})", "ready": "no" if missing else "yes",

@@ -1,5 +1,6 @@
 """`arena models`: readiness of every configured model."""
 
+import ast
 import re
 import subprocess
 import sys
@@ -83,11 +84,7 @@ def test_a_long_model_name_is_never_cut_in_a_narrow_terminal(tmp_path, terminal)
     assert not terminal or LONG in lines, "too narrow for the table: a block per model, its name on a line of its own"
 
 
-@pytest.mark.parametrize(("litellm_file", "imported"), [
-    ("models: []\n", []),  # no litellm_* model: LiteLLM's 3-second import is not paid
-    (None, ["litellm"]),  # the shipped files: LiteLLM names each model's provider and key
-])
-def test_listing_models_imports_no_backend_it_does_not_need(tmp_path, litellm_file, imported):
+def _imported_by_a_listing(tmp_path, litellm_file: str | None, **env: str) -> list[str]:
     args = []
     if litellm_file is not None:
         (tmp_path / "m.yaml").write_text(litellm_file)
@@ -96,9 +93,40 @@ def test_listing_models_imports_no_backend_it_does_not_need(tmp_path, litellm_fi
               f"rc = main(['models', *{args!r}]); "
               "print(sorted({m.split('.')[0] for m in sys.modules} & {'litellm', 'vllm', 'ray', 'torch'}))")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
-                          env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"}, cwd=tmp_path)
+                          env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", **env}, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[-1] == str(imported) and "vllm_tiny" in done.stdout
+    assert "vllm_tiny" in done.stdout
+    return ast.literal_eval(done.stdout.splitlines()[-1])
+
+
+def test_listing_models_imports_no_backend_it_does_not_need(tmp_path):
+    # No litellm_* model, or LiteLLM's answers about the shipped ones kept from an earlier listing: LiteLLM's
+    # 3-second import is not paid. The first listing asks LiteLLM in a child process, so it is not imported here either.
+    assert _imported_by_a_listing(tmp_path, "models: []\n", XDG_CACHE_HOME=str(tmp_path / "cache")) == []
+    assert _imported_by_a_listing(tmp_path, None, XDG_CACHE_HOME=str(tmp_path / "cache")) == []
+    assert list((tmp_path / "cache" / "board-game-arena").glob("litellm-*.json"))
+    assert _imported_by_a_listing(tmp_path, None, XDG_CACHE_HOME=str(tmp_path / "cache")) == []
+
+
+def test_kept_answers_are_litellms_and_keys_are_checked_every_time(tmp_path, monkeypatch):
+    from backends import keys
+    from backends.litellm.facts import facts
+    from backends.litellm.models import ModelEntry
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    for variable in ("GROQ_API_KEY", "TOGETHER_API_KEY", "TOGETHERAI_API_KEY", "ANTHROPIC_API_KEY"):
+        monkeypatch.delenv(variable, raising=False)
+    entries = [ModelEntry(name="litellm_groq/llama3-8b-8192"), ModelEntry(name="litellm_together_ai/meta-llama/x"),
+               ModelEntry(name="litellm_anthropic/claude-3-5-haiku-20241022"),
+               ModelEntry(name="litellm_gpt-4o-mini", api_key_env="MY_OPENAI_KEY")]
+    kept = facts(entries)
+    for e in entries:  # what LiteLLM says in this process, with no keys set
+        assert kept[e.name] == (keys.provider_of(e), keys.key_variables(e))
+    lines = subprocess.run([sys.executable, "-m", "arena.cli", "models"], capture_output=True, text=True, timeout=120,
+                           env={"PATH": "/usr/bin:/bin", "COLUMNS": "250", "XDG_CACHE_HOME": str(tmp_path),
+                                "GROQ_API_KEY": "x"}, cwd=tmp_path).stdout.splitlines()
+    groq = next(line for line in lines if "litellm_groq/llama3-8b-8192" in line)
+    assert "GROQ_API_KEY set" in groq and "yes" in groq
 
 
 def test_a_config_whose_models_file_is_missing_is_one_line_naming_it(tmp_path):
