@@ -11,6 +11,7 @@ import pandas as pd
 from arena.ratings import POOLED
 from arena.report import html, plots
 from arena.report.export import write_tables
+from arena.report.pgn import write_pgn
 from arena.report.tables import Standings
 from arena.report.terminal import marks, notes
 from arena.results.reader import Results
@@ -35,9 +36,12 @@ def write_report(results: Results, s: Standings, out: Path, game: str | None = N
     played = results.episodes["status"].value_counts().to_dict()
     intro = [f"{len(results.episodes)} episodes: " + ", ".join(f"{n} {k}" for k, n in sorted(played.items())) + ".",
              "Errored and skipped episodes are not rated. Full tables: leaderboard.csv/.json, pairwise.csv/.json."]
+    pgn = write_pgn(results, out / "games.pgn")
+    if pgn is not None:
+        intro.append("Chess games: games.pgn (PGN, readable by any chess program).")
     page = out / "report.html"
     page.write_text(html.page(f"Board Game Arena report: {name}", intro, sections), encoding="utf-8")
-    return Written(page, [*files, page])
+    return Written(page, [*files, *([pgn] if pgn else []), page])
 
 
 def _section(s: Standings, scope: str, title: str, out: Path, files: list[Path], slug: str,
