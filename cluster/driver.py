@@ -237,10 +237,9 @@ class _Finished:
         if live is None:
             return self.episodes, self.errors, 0, self.spent_usd, self.episodes
         try:
-            snapshot = ray.get(live.snapshot.remote(), timeout=10)
+            reports = ray.get(live.snapshot.remote(running), timeout=10)
         except (ray.exceptions.RayError, TimeoutError):  # the bar only: its counts never stop the run
-            snapshot = {}
-        reports = [c for n, c in snapshot.items() if n in running]
+            reports = []
         return (self.episodes + sum(c.episodes for c in reports), self.errors + sum(c.errors for c in reports),
                 sum(c.requests_in_flight for c in reports), self.spent_usd + sum(c.spent_usd for c in reports),
                 self.episodes)

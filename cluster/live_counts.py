@@ -27,7 +27,7 @@ class ShardCounts:
 
 @ray.remote(num_cpus=0)
 class LiveCounts:
-    """Latest ShardCounts of every shard, by the driver's shard number; the driver sums those still running."""
+    """Latest ShardCounts of each running shard, by the driver's shard number."""
 
     def __init__(self) -> None:
         self.shards: dict[int, ShardCounts] = {}
@@ -35,8 +35,10 @@ class LiveCounts:
     def report(self, shard: int, counts: ShardCounts) -> None:
         self.shards[shard] = counts
 
-    def snapshot(self) -> dict[int, ShardCounts]:
-        return dict(self.shards)
+    def snapshot(self, running: set[int]) -> list[ShardCounts]:
+        """The latest counts of the shards still `running`; those of finished shards are dropped."""
+        self.shards = {n: c for n, c in self.shards.items() if n in running}
+        return list(self.shards.values())
 
 
 def live_counts():

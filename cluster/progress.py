@@ -47,7 +47,7 @@ class EpisodeProgress:
     def __init__(self, total: int, enabled: bool = True, models: bool = False):
         """`models`: the tournament has model players, so requests in flight and spend are shown."""
         self.console = Console(stderr=True)
-        self.enabled, self.models = enabled, models
+        self.models = models
         self.done = self.errors = self.requests = 0
         self.spent_usd = 0.0
         self.total = total

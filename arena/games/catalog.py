@@ -14,8 +14,6 @@ the check cannot drift from what really plays.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import random
 import re
 from dataclasses import asdict, dataclass
@@ -25,6 +23,7 @@ from pathlib import Path
 
 import pyspiel
 
+from arena.cache import cache_file, read_json, write_json
 from arena.games.base import Game
 from arena.games.registry import TAILORED, UnknownGame, available_games, load_game, spiel_type
 from arena.games.spiel_stderr import openspiel_quiet
@@ -79,17 +78,17 @@ def _show(value: object) -> str:
 def catalog() -> tuple[CatalogEntry, ...]:
     """Every game the registry knows, tailored ones first, each checked."""
     path = _cache_file()
+    kept = read_json(path)
     try:
-        if path is not None:
-            return tuple(_from_json(row) for row in json.loads(path.read_text()))
-    except (OSError, ValueError, TypeError, KeyError):  # none yet, or not one this code wrote
+        if kept:
+            return tuple(_from_json(row) for row in kept)
+    except (TypeError, KeyError):  # not one this code wrote
         pass
     # A listing is no place for what games print as they load ('quoridor has known issues'):
     # that is for whoever plays them.
     with openspiel_quiet(keep_other_output=False):
         entries = tuple(_check(name, tailored) for name, tailored in available_games())
-    if path is not None:
-        _store(path, entries)
+    write_json(path, [asdict(e) for e in entries], replaces="games-*.json")  # older code's or OpenSpiel's answers go
     return entries
 
 
@@ -105,22 +104,7 @@ def _cache_file() -> Path | None:
         pass
     for source in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source.name.encode() + source.read_bytes())
-    root = Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"))
-    if not root.is_absolute():
-        return None
-    return root / "board-game-arena" / f"games-{digest.hexdigest()[:16]}.json"
-
-
-def _store(path: Path, entries: tuple[CatalogEntry, ...]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("games-*.json"):  # answers for code or an OpenSpiel now gone
-            old.unlink(missing_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}")
-        partial.write_text(json.dumps([asdict(e) for e in entries]))
-        os.replace(partial, path)  # whole or not at all, for a reader in another process
-    except OSError:  # a read-only home: check again next time
-        pass
+    return cache_file(f"games-{digest.hexdigest()[:16]}.json")
 
 
 def _from_json(row: dict) -> CatalogEntry:

@@ -14,14 +14,15 @@ import os
 import subprocess
 import sys
 from importlib import metadata
-from pathlib import Path
 
+from arena.cache import cache_file, read_json, write_json
 from backends.litellm.models import ModelEntry
 
 # In the child: each entry's provider and key variables, or null where LiteLLM refuses the model.
 _ASK = """
 import json, sys
 from backends import keys
+from arena.cache import cache_file, read_json, write_json
 from backends.litellm.models import ModelEntry
 out = []
 for row in json.load(sys.stdin):
@@ -37,12 +38,12 @@ print(json.dumps(out))
 def facts(entries: list[ModelEntry]) -> dict[str, tuple[str, list[str]] | None]:
     """Entry name -> (provider, key variables); None where LiteLLM could not say (the caller asks it
     directly, for its own error)."""
-    path = _cache_file()
-    known = _read(path)
+    path = cache_file(f"litellm-{metadata.version('litellm')}.json")
+    known = read_json(path) or {}
     unseen = list(dict.fromkeys(_key(e) for e in entries if _key(e) not in known))
     if unseen:
         known.update(zip(unseen, _ask_litellm(unseen), strict=True))
-        _write(path, known)
+        write_json(path, {k: v for k, v in known.items() if v is not None})
     answers = {e.name: known.get(_key(e)) for e in entries}
     return {name: (a[0], list(a[1])) if a else None for name, a in answers.items()}
 
@@ -60,31 +61,3 @@ def _ask_litellm(unseen: list[str]) -> list[list | None]:
     if done.returncode != 0:  # the caller asks LiteLLM in this process instead, and reports what it says
         return [None] * len(unseen)
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _cache_file() -> Path | None:
-    try:
-        version = metadata.version("litellm")
-    except metadata.PackageNotFoundError:
-        return None
-    root = Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"))
-    return root / "board-game-arena" / f"litellm-{version}.json" if root.is_absolute() else None
-
-
-def _read(path: Path | None) -> dict:
-    try:
-        return json.loads(path.read_text()) if path is not None else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def _write(path: Path | None, known: dict) -> None:
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}")
-        partial.write_text(json.dumps({k: v for k, v in known.items() if v is not None}))
-        os.replace(partial, path)  # whole or not at all, for a reader in another process
-    except OSError:  # a read-only home: LiteLLM is asked again next time
-        pass
