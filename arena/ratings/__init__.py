@@ -8,8 +8,8 @@
 
 from arena.ratings.comparisons import comparisons, rated_seats
 from arena.ratings.elo import elo
-from arena.ratings.rating import ANCHOR_RATING, POOLED, Ratings, rate, rate_comparisons
+from arena.ratings.rating import ANCHOR_RATING, POOLED, Ratings, rate, rate_comparisons, rate_types
 from arena.ratings.rule_breaking import poisson_interval, rule_breaking
 
 __all__ = ["ANCHOR_RATING", "POOLED", "Ratings", "comparisons", "elo", "poisson_interval", "rate",
-           "rate_comparisons", "rated_seats", "rule_breaking"]
+           "rate_comparisons", "rate_types", "rated_seats", "rule_breaking"]

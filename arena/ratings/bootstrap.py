@@ -51,33 +51,79 @@ class Game:
         return _cells(self.wins, counts).reshape(2, p, p), _cells(self.games, counts).reshape(2, p, p)
 
 
-def reduce_game(name: str, comps: pd.DataFrame, index: dict[str, int]) -> Game:
-    """Group one game's episodes into distinct types: (type counts, per-type comparison cells)."""
+@dataclass(frozen=True)
+class EpisodeTypes:
+    """One game's episodes as distinct types: (T, k) comparison codes over P players, and how often each occurred.
+
+    A code is ((neutral * P + first) * P + second) * 3 + score2 (0 loss, 1 draw, 2 win of first
+    over second; neutral: the pair has no first mover), an episode's k codes sorted. `forfeit`
+    marks types in which someone forfeited. Types of several chunks of one game add up (`combine`).
+    """
+
+    codes: np.ndarray  # (T, k) int64
+    forfeit: np.ndarray  # (T,) bool
+    counts: np.ndarray  # (T,) int64
+    weight: float  # every comparison of a game has the same weight: 1/(n-1) for its n seats
+
+    @staticmethod
+    def combine(parts: list[EpisodeTypes], name: str) -> EpisodeTypes:
+        if len({p.codes.shape[1] for p in parts}) > 1:
+            raise ValueError(f"{name}: episodes with different numbers of seats in one game")
+        keys = np.hstack([np.concatenate([p.forfeit for p in parts])[:, None].astype(np.int64),
+                          np.concatenate([p.codes for p in parts])])
+        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+        counts = np.bincount(inverse.ravel(), weights=np.concatenate([p.counts for p in parts]),
+                             minlength=len(unique)).astype(np.int64)
+        return EpisodeTypes(unique[:, 1:], unique[:, 0].astype(bool), counts, parts[0].weight)
+
+    def without_forfeits(self) -> EpisodeTypes:
+        keep = ~self.forfeit
+        return EpisodeTypes(self.codes[keep], self.forfeit[keep], self.counts[keep], self.weight)
+
+
+def episode_types(name: str, comps: pd.DataFrame, index: dict[str, int]) -> EpisodeTypes:
+    """One game's comparisons (arena.ratings.comparisons) grouped into episode types over the players of `index`."""
     p = len(index)
     first = comps["first"].map(index).to_numpy(np.int64)
     second = comps["second"].map(index).to_numpy(np.int64)
     score2 = np.rint(comps["score"].to_numpy(float) * 2).astype(np.int64)  # 0 loss, 1 draw, 2 win
     neutral = ~comps["sequential"].to_numpy(bool) if "sequential" in comps else np.zeros(len(comps), bool)
+    forfeit = comps["forfeit"].to_numpy(bool) if "forfeit" in comps else np.zeros(len(comps), bool)
     code = ((neutral * p + first) * p + second) * 3 + score2
-    weight = comps["weight"].to_numpy(float)
     episode = pd.factorize(comps["episode_id"])[0]
     order = np.lexsort((code, episode))
-    code, weight, episode = code[order], weight[order], episode[order]
+    code, episode, forfeit = code[order], episode[order], forfeit[order]
     per_episode = np.bincount(episode)
     k = int(per_episode[0])
     if not (per_episode == k).all():
         raise ValueError(f"{name}: episodes with different numbers of seats in one game")
-    types, type_counts = np.unique(code.reshape(-1, k), axis=0, return_counts=True)
-    # Every comparison of a game has the same weight (1/(n-1) for its n seats).
-    w = float(weight[0])
-    rows = np.repeat(np.arange(len(types)), k)
-    cells = (types // 3).ravel()
-    scores = (types % 3).ravel() / 2.0
-    shape = (len(types), 2 * p * p)
+    keys = np.hstack([forfeit.reshape(-1, k)[:, :1].astype(np.int64), code.reshape(-1, k)])
+    unique, counts = np.unique(keys, axis=0, return_counts=True)
+    return EpisodeTypes(unique[:, 1:], unique[:, 0].astype(bool), counts, float(comps["weight"].iloc[0]))
+
+
+def game_from_types(name: str, types: EpisodeTypes, p: int) -> Game:
+    """The Game of `types` (codes over `p` players)."""
+    k = types.codes.shape[1]
+    # Types that differ only in the forfeit flag are one type to the fit.
+    codes, inverse = np.unique(types.codes, axis=0, return_inverse=True)
+    type_counts = np.bincount(inverse.ravel(), weights=types.counts, minlength=len(codes)).astype(np.int64)
+    rows = np.repeat(np.arange(len(codes)), k)
+    cells = (codes // 3).ravel()
+    scores = (codes % 3).ravel() / 2.0
+    shape = (len(codes), 2 * p * p)
+    w = types.weight
     wins = sp.csr_matrix((w * scores, (rows, cells)), shape=shape)
     games = sp.csr_matrix((np.full(len(cells), w), (rows, cells)), shape=shape)
-    players = np.unique(np.concatenate([first, second]))
-    return Game(name, len(per_episode), type_counts, wins, games, players, bool((~neutral).any()))
+    pairs = cells % (p * p)
+    players = np.unique(np.concatenate([pairs // p, pairs % p]))
+    sequential = bool((cells < p * p).any())
+    return Game(name, int(type_counts.sum()), type_counts, wins, games, players, sequential)
+
+
+def reduce_game(name: str, comps: pd.DataFrame, index: dict[str, int]) -> Game:
+    """Group one game's episodes into distinct types: (type counts, per-type comparison cells)."""
+    return game_from_types(name, episode_types(name, comps, index), len(index))
 
 
 def scales(games: list[Game]) -> np.ndarray:

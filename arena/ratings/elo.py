@@ -15,6 +15,7 @@ import pandas as pd
 from arena.ratings.rating import ANCHOR_RATING, DEFAULT_REFERENCE, POOLED
 
 DEFAULT_K = 16.0
+_SLICE = 65_536
 
 
 def elo(comps: pd.DataFrame, k: float = DEFAULT_K, reference: str | None = DEFAULT_REFERENCE) -> pd.DataFrame:
@@ -28,16 +29,23 @@ def elo(comps: pd.DataFrame, k: float = DEFAULT_K, reference: str | None = DEFAU
 
 
 def _sequential(comps: pd.DataFrame, k: float, reference: str | None) -> dict[str, np.ndarray]:
-    names, codes = np.unique(np.concatenate([comps["first"], comps["second"]]).astype(str), return_inverse=True)
-    first, second = codes[: len(comps)].tolist(), codes[len(comps):].tolist()
+    both = pd.concat([comps["first"], comps["second"]], ignore_index=True)
+    codes, names = pd.factorize(both, sort=True)
+    names = np.asarray(names, dtype=object)
+    n = len(comps)
     ratings = [ANCHOR_RATING] * len(names)
-    # A plain loop: each update depends on the previous one, and lists beat numpy scalars here.
-    for i, j, score, weight in zip(first, second, comps["score"].tolist(), comps["weight"].tolist(), strict=True):
-        expected = 1.0 / (1.0 + 10.0 ** ((ratings[j] - ratings[i]) / 400.0))
-        delta = k * weight * (score - expected)
-        ratings[i] += delta
-        ratings[j] -= delta
+    scores, weights = comps["score"].to_numpy(float), comps["weight"].to_numpy(float)
+    # A plain loop: each update depends on the previous one, and lists beat numpy scalars here; in slices,
+    # so that a million comparisons never become a million Python objects at once.
+    for start in range(0, n, _SLICE):
+        stop = min(start + _SLICE, n)
+        for i, j, score, weight in zip(codes[start:stop].tolist(), codes[n + start:n + stop].tolist(),
+                                       scores[start:stop].tolist(), weights[start:stop].tolist(), strict=True):
+            expected = 1.0 / (1.0 + 10.0 ** ((ratings[j] - ratings[i]) / 400.0))
+            delta = k * weight * (score - expected)
+            ratings[i] += delta
+            ratings[j] -= delta
     values = np.array(ratings)
     ref = np.flatnonzero(names == reference)
     values += ANCHOR_RATING - (values[ref[0]] if len(ref) else values.mean())
-    return {"player": names.astype(object), "elo": values}
+    return {"player": names, "elo": values}

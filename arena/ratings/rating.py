@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from arena.ratings.bootstrap import Game, fit_rounds, percentile_interval, reduce_game, scales
+from arena.ratings.bootstrap import EpisodeTypes, Game, episode_types, fit_rounds, game_from_types, percentile_interval, scales
 from arena.ratings.bradley_terry import ELO_PER_NATURAL
 from arena.ratings.comparisons import comparisons
 from arena.ratings.profile import profile_bounds, sandwich_factors
@@ -86,12 +86,30 @@ def rate_comparisons(comps: pd.DataFrame, *, rounds: int = 1000, seed: int = 0,
     """`rate` on comparisons already built (`arena.ratings.comparisons`)."""
     if seat_advantage and "sequential" not in comps.columns:
         raise ValueError("seat_advantage needs the comparisons' 'sequential' column (which pairs have a first mover)")
-    names = np.array(sorted(set(comps["first"]) | set(comps["second"])), dtype=object)
-    if len(names) == 0:
-        return _empty(rounds, level)
+    names = sorted(set(comps["first"]) | set(comps["second"]))
     index = {name: i for i, name in enumerate(names)}
-    games = [reduce_game(name, g, index) for name, g in comps.groupby("game", sort=True)]
-    involvement = _involvement(comps, index)
+    types = {name: episode_types(name, g, index) for name, g in comps.groupby("game", sort=True)}
+    return rate_types(types, names, rounds=rounds, seed=seed, reference=reference, seat_advantage=seat_advantage,
+                      prior_sd=prior_sd, level=level)
+
+
+def rate_types(types: dict[str, EpisodeTypes], players: list[str], *, rounds: int = 1000, seed: int = 0,
+               reference: str | None = DEFAULT_REFERENCE, seat_advantage: bool = False,
+               exclude_forfeits: bool = False, prior_sd: float | None = 1000.0, level: float = 0.95) -> Ratings:
+    """`rate` on episode types already counted (`bootstrap.episode_types`, codes over `players` in that order),
+    which is how a folder too large to hold as comparisons is rated, chunk by chunk."""
+    if exclude_forfeits:
+        types = {name: t.without_forfeits() for name, t in types.items()}
+    types = {name: t for name, t in sorted(types.items()) if t.counts.sum() > 0}
+    seen = np.unique(np.concatenate([_players_of(t, len(players)) for t in types.values()] or [np.zeros(0, int)]))
+    if len(seen) == 0:
+        return _empty(rounds, level)
+    names = np.array(players, dtype=object)[seen]
+    remap = np.full(len(players), -1, np.int64)
+    remap[seen] = np.arange(len(seen))
+    games = [game_from_types(name, _reindexed(t, remap, len(players), len(seen)), len(seen))
+             for name, t in types.items()]
+    involvement = _involvement(games, len(seen))
     tables: list[pd.DataFrame] = []
     seat_rows: list[dict] = []
     anchors: dict[str, str] = {}
@@ -163,18 +181,28 @@ def _widen(scope: _Scope, ref: np.ndarray, level: float, prior_sd: float | None,
     return low, high, seat_low, seat_high
 
 
-def _involvement(comps: pd.DataFrame, index: dict[str, int]) -> dict[str, np.ndarray]:
+def _players_of(types: EpisodeTypes, p: int) -> np.ndarray:
+    pairs = (types.codes // 3) % (p * p)
+    return np.unique(np.concatenate([(pairs // p).ravel(), (pairs % p).ravel()]))
+
+
+def _reindexed(types: EpisodeTypes, remap: np.ndarray, p_old: int, p_new: int) -> EpisodeTypes:
+    """The same types with player indices mapped through `remap` (codes over p_old players -> over p_new)."""
+    score2, cell = types.codes % 3, types.codes // 3
+    neutral, pair = cell // (p_old * p_old), cell % (p_old * p_old)
+    first, second = remap[pair // p_old], remap[pair % p_old]
+    codes = ((neutral * p_new + first) * p_new + second) * 3 + score2
+    return EpisodeTypes(codes, types.forfeit, types.counts, types.weight)
+
+
+def _involvement(games: list[Game], p: int) -> dict[str, np.ndarray]:
     """Weighted number of comparisons each player took part in, per game and pooled (not rescaled)."""
-    out = {name: _count(g, index) for name, g in comps.groupby("game")}
-    out[POOLED] = _count(comps, index)
+    out = {}
+    for game in games:
+        _, n = game.observed(p)
+        out[game.name] = n.sum(axis=(0, 2)) + n.sum(axis=(0, 1))
+    out[POOLED] = sum(out.values(), np.zeros(p))
     return out
-
-
-def _count(comps: pd.DataFrame, index: dict[str, int]) -> np.ndarray:
-    total = np.zeros(len(index))
-    for column in ("first", "second"):
-        np.add.at(total, comps[column].map(index).to_numpy(np.int64), comps["weight"].to_numpy(float))
-    return total
 
 
 def _empty(rounds: int, level: float) -> Ratings:

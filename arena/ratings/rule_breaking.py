@@ -42,11 +42,21 @@ def rule_breaking(seats: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
 
     Scopes are every game_key and POOLED. Forfeits are counted per seat that forfeited.
     """
+    return rule_breaking_from_counts(rule_breaking_counts(seats), level)
+
+
+def rule_breaking_counts(seats: pd.DataFrame) -> pd.DataFrame:
+    """game_key, player, decisions and the event counts of the rated seats: what `rule_breaking_from_counts`
+    needs. Counts of several chunks of seats add up."""
     done = rated_seats(seats)[["game_key", "player", "decisions", *EVENTS.values()]]
     done = done.astype({"forfeit": int})
-    per_game = done.groupby(["game_key", "player"], as_index=False).sum(numeric_only=True)
+    return done.groupby(["game_key", "player"], as_index=False, observed=True).sum(numeric_only=True)
+
+
+def rule_breaking_from_counts(per_game: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """`rule_breaking` of counts per game_key and player (`rule_breaking_counts`)."""
     per_game = per_game.rename(columns={"game_key": "scope"})
-    pooled = done.drop(columns="game_key").groupby("player", as_index=False).sum(numeric_only=True)
+    pooled = per_game.drop(columns="scope").groupby("player", as_index=False, observed=True).sum(numeric_only=True)
     table = pd.concat([per_game, pooled.assign(scope=POOLED)], ignore_index=True)
     decisions = table["decisions"].to_numpy(float)
     decisions = np.where(decisions > 0, decisions, np.nan)
