@@ -16,6 +16,10 @@ from arena.results.schema import TABLES
 WRITE_ORDER = ("moves", "seats", "episodes")
 
 
+ROW_GROUP_ROWS = 16_384
+"""Rows per Parquet row group: readers decode a row group at a time, and a moves row holds a whole prompt."""
+
+
 def write_parts(root: str | Path | ResultsDir, tables: dict[str, pa.Table]) -> str | None:
     """Write one part file per table; returns the part name, or None when there were no rows."""
     if tables["episodes"].num_rows == 0:
@@ -24,7 +28,8 @@ def write_parts(root: str | Path | ResultsDir, tables: dict[str, pa.Table]) -> s
     part = f"part-{uuid.uuid4().hex[:16]}.parquet"
     for name in WRITE_ORDER:
         table = tables[name].cast(TABLES[name])
-        root.child(name).publish(part, lambda stream: pq.write_table(table, stream, compression="zstd"))
+        root.child(name).publish(part, lambda stream: pq.write_table(table, stream, compression="zstd",
+                                                                     row_group_size=ROW_GROUP_ROWS))
     return part
 
 
