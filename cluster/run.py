@@ -86,7 +86,7 @@ def _play(t: Tournament, root, address: str | None, progress: bool, extend: bool
           f"({rate:.1f}/s); results in {_shown(summary.root)}", file=sys.stderr)
     from arena.report import print_leaderboard, standings  # scipy and the tables: after the run, not before it
 
-    results = load(summary.results_dir, moves=False)
+    results = load(summary.results_dir, moves=False, lean=True)
     partial = f" (partial: interrupted after {summary.skipped + summary.played} of {summary.scheduled} episodes)"
     print_leaderboard(standings(results), f"Leaderboard: {t.name}" + (partial if summary.interrupted else ""))
     if summary.interrupted:
@@ -117,7 +117,7 @@ def _already_played(t: Tournament, root, extend: bool) -> int:
     where = _shown(root.local_path or root.uri)
     print(f"resumed: skipped {scheduled} episodes already in {where}", file=sys.stderr)
     print(f"played 0 episodes (0 errors); nothing left to play, Ray not started; results in {where}", file=sys.stderr)
-    print_leaderboard(standings(load(root, moves=False)), f"Leaderboard: {t.name}")
+    print_leaderboard(standings(load(root, moves=False, lean=True)), f"Leaderboard: {t.name}")
     return 0
 
 

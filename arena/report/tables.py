@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from arena.ratings import POOLED, comparisons, elo, rate, rule_breaking
+from arena.ratings import POOLED, elo
+from arena.ratings.bootstrap import EpisodeTypes
 from arena.ratings.elo import DEFAULT_K
-from arena.ratings.rating import DEFAULT_REFERENCE
-from arena.report.counts import player_counts
-from arena.results.reader import Results
+from arena.ratings.rating import DEFAULT_REFERENCE, rate_types
+from arena.ratings.rule_breaking import rule_breaking_from_counts
+from arena.report.tally import CHUNK_EPISODES, Tally, tally
+from arena.results.reader import Results, give_back_freed_memory
 from arena.results.schema import NOT_PLAYED
 
 FEW_GAMES = 10
@@ -47,6 +49,9 @@ class Standings:
     rounds: int
     level: float
     not_rated: dict[str, dict[str, int]] = field(default_factory=dict)  # scope -> {"error": n, "skipped": m}
+    seed: int = 0
+    types: dict[str, EpisodeTypes] = field(default_factory=dict)  # what the ratings were fitted on (tally)
+    players: list[str] = field(default_factory=list)  # the index of the types' codes
 
     @property
     def scopes(self) -> list[str]:
@@ -71,45 +76,50 @@ def select_game(results: Results, game: str | None) -> Results:
     if not keys:
         known = ", ".join(sorted(set(seats["game_key"]))) or "none"
         raise UnknownGame(f"'{game}' is not in these results; games: {known}")
-    episodes = results.episodes[results.episodes["game_key"].isin(keys)]
-    ids = set(episodes["episode_id"])
-    return Results(episodes, seats[seats["game_key"].isin(keys)], results.moves[results.moves["episode_id"].isin(ids)])
+    kept = results.episodes["game_key"].isin(keys).to_numpy()
+    episodes = results.episodes[kept].reset_index(drop=True)
+    seats = seats[seats["game_key"].isin(keys)].reset_index(drop=True)
+    if "episode_row" in seats.columns:  # a lean load's row numbers, renumbered for the kept episodes
+        renumber = (np.cumsum(kept) - 1).astype(np.int32)
+        seats = seats.assign(episode_row=renumber[seats["episode_row"].to_numpy()])
+    moves = results.moves[results.moves["episode_id"].isin(episodes["episode_id"])]
+    return Results(episodes, seats, moves)
 
 
 def standings(results: Results, *, rounds: int = 1000, seed: int = 0, reference: str | None = DEFAULT_REFERENCE,
-              seat_advantage: bool = False, elo_k: float = DEFAULT_K, level: float = 0.95) -> Standings:
+              seat_advantage: bool = False, elo_k: float = DEFAULT_K, level: float = 0.95,
+              latency: pd.DataFrame | None = None, chunk_episodes: int = CHUNK_EPISODES) -> Standings:
     """Leaderboards and pairwise tables of every game and pooled over games.
 
     Ratings are Bradley-Terry with intervals from `rounds` bootstrap rounds and the
     profile likelihood (arena.ratings.rate); the `rating_no_forfeits` columns rate
     only the episodes in which nobody forfeited; `record_note` flags ratings that
-    rest on a perfect or near-empty record (RECORD_NOTES).
+    rest on a perfect or near-empty record (RECORD_NOTES). `latency` (scope, player, latency_mean_s,
+    latency_p95_s; see `call_latency`) replaces the figures computed from `results.moves`, which a
+    large folder is loaded without. Seats are counted `chunk_episodes` episodes at a time (arena.report.tally).
     """
-    seats = results.seats
-    main = rate(seats, rounds=rounds, seed=seed, reference=reference, seat_advantage=seat_advantage, level=level)
-    if seats["forfeit"].any():
-        clean = rate(seats, rounds=rounds, seed=seed, reference=reference, exclude_forfeits=True, level=level).table
+    t = tally(results.seats, results.episodes, chunk_episodes)
+    give_back_freed_memory()  # the chunks' working memory, before the fits need theirs
+    main = rate_types(t.types, t.players, rounds=rounds, seed=seed, reference=reference, level=level,
+                      seat_advantage=seat_advantage)
+    if t.any_forfeit:
+        clean = rate_types(t.types, t.players, rounds=rounds, seed=seed, reference=reference, level=level,
+                           exclude_forfeits=True).table
     else:  # nothing to exclude: the same numbers, without a second bootstrap
         clean = main.table
     clean = clean.rename(columns={"rating": "rating_no_forfeits", "ci_low": "no_forfeits_ci_low",
                                   "ci_high": "no_forfeits_ci_high"}).drop(columns="comparisons")
-    in_order = comparisons(seats, results.episodes)
-    boards = []
-    for scope, scope_seats in _scopes(seats):
-        counts = player_counts(scope_seats).drop(columns=["score"])
-        counts = counts.assign(scope=scope, score=_score(counts))
-        boards.append(counts)
-    board = pd.concat(boards, ignore_index=True) if boards else pd.DataFrame(columns=["scope", "player"])
-    board = (board.merge(main.table.drop(columns="comparisons"), on=["scope", "player"], how="left")
-                  .merge(clean, on=["scope", "player"], how="left")
-                  .merge(elo(in_order, elo_k, reference), on=["scope", "player"], how="left")
-                  .merge(_rule_breaking(seats, level), on=["scope", "player"], how="left")
-                  .merge(_usage(seats), on=["scope", "player"], how="left")
-                  .merge(_latency(results), on=["scope", "player"], how="left"))
+    board = (_counts(t.sums)
+             .merge(main.table.drop(columns="comparisons"), on=["scope", "player"], how="left")
+             .merge(clean, on=["scope", "player"], how="left")
+             .merge(elo(t.in_order, elo_k, reference), on=["scope", "player"], how="left")
+             .merge(_rule_breaking(t, level), on=["scope", "player"], how="left")
+             .merge(_usage(t.sums), on=["scope", "player"], how="left")
+             .merge(_latency(results) if latency is None else latency, on=["scope", "player"], how="left"))
     board = _ranked(board)
     board["record_note"] = record_notes(board)
-    return Standings(board[LEADERBOARD_COLUMNS], pairwise(seats), main.seat_advantage, main.anchor,
-                     rounds, level, _not_rated(results.episodes))
+    return Standings(board[LEADERBOARD_COLUMNS], _pairwise(t.pairs), main.seat_advantage, main.anchor,
+                     rounds, level, _not_rated(results.episodes), seed, t.types, t.players)
 
 
 def leaderboard(results: Results, game: str | None = None, **options) -> pd.DataFrame:
@@ -123,22 +133,18 @@ def pairwise(seats: pd.DataFrame) -> pd.DataFrame:
     Counts are comparisons (arena.ratings.comparisons), not weighted: in a
     multi-player game, how often the two finished in that order. Forfeits count.
     """
-    comps = comparisons(seats)
-    if comps.empty:
+    return _pairwise(tally(seats, seats.iloc[:0].assign(started_at=pd.NaT)).pairs)
+
+
+def _pairwise(pairs: pd.DataFrame) -> pd.DataFrame:
+    if pairs.empty:
         return pd.DataFrame(columns=PAIRWISE_COLUMNS)
-    directed = pd.concat([
-        pd.DataFrame({"scope": comps["game"], "player": comps["first"], "opponent": comps["second"],
-                      "score": comps["score"]}),
-        pd.DataFrame({"scope": comps["game"], "player": comps["second"], "opponent": comps["first"],
-                      "score": 1.0 - comps["score"]}),
-    ], ignore_index=True)
-    directed = pd.concat([directed, directed.assign(scope=POOLED)], ignore_index=True)
-    directed = directed.assign(wins=directed["score"] == 1.0, draws=directed["score"] == 0.5,
-                               losses=directed["score"] == 0.0)
-    table = directed.groupby(["scope", "player", "opponent"], as_index=False).agg(
-        games=("score", "size"), wins=("wins", "sum"), draws=("draws", "sum"), losses=("losses", "sum"))
+    per_game = pairs.rename(columns={"game_key": "scope"})
+    pooled = per_game.drop(columns="scope").groupby(["player", "opponent"], as_index=False).sum().assign(scope=POOLED)
+    table = pd.concat([per_game, pooled], ignore_index=True).sort_values(["scope", "player", "opponent"])
+    table = table.astype({"games": "int64", "wins": "int64", "draws": "int64", "losses": "int64"})
     table["win_rate"] = (table["wins"] + 0.5 * table["draws"]) / table["games"]
-    return table[PAIRWISE_COLUMNS]
+    return table[PAIRWISE_COLUMNS].reset_index(drop=True)
 
 
 def pairwise_matrix(table: pd.DataFrame, scope: str = POOLED, value: str = "win_rate",
@@ -160,26 +166,36 @@ def record_notes(board: pd.DataFrame) -> pd.Series:
     return pd.Series(notes, index=board.index, dtype=object).replace("", None)
 
 
-def _scopes(seats: pd.DataFrame):
-    yield from seats.groupby("game_key", sort=True)
-    yield POOLED, seats
+def _counts(sums: pd.DataFrame) -> pd.DataFrame:
+    """Per scope and player: games, W/D/L, mean return, rule-breaking, errors, cost (what arena.report.counts
+    computes from seats), from the tally's sums."""
+    per_game = sums.rename(columns={"game_key": "scope"})
+    pooled = per_game.drop(columns="scope").groupby("player", as_index=False).sum().assign(scope=POOLED)
+    table = pd.concat([per_game, pooled], ignore_index=True)
+    counted = table["return_count"] > 0
+    table["mean_return"] = np.where(counted, table["return_sum"] / table["return_count"].where(counted, 1), 0.0)
+    ints = ["games", "wins", "draws", "losses", "illegal_attempts", "forfeits", "random_fallbacks", "errors", "skipped"]
+    table[ints] = table[ints].astype(int)
+    table["score"] = _score(table)
+    return table[["scope", "player", "games", "wins", "draws", "losses", "mean_return", "illegal_attempts",
+                  "forfeits", "random_fallbacks", "errors", "skipped", "cost_usd", "score"]]
 
 
 def _score(counts: pd.DataFrame) -> pd.Series:
     return (counts["wins"] + 0.5 * counts["draws"]) / counts["games"].where(counts["games"] > 0)
 
 
-def _rule_breaking(seats: pd.DataFrame, level: float) -> pd.DataFrame:
-    rates = rule_breaking(seats, level)
+def _rule_breaking(t: Tally, level: float) -> pd.DataFrame:
+    rates = rule_breaking_from_counts(t.rule_breaking, level)
     keep = ["scope", "player", "decisions", "illegal_per_100", "illegal_ci_low", "illegal_ci_high",
             "forfeits_per_100", "forfeits_ci_low", "forfeits_ci_high", "fallbacks_per_100"]
     return rates[keep]
 
 
-def _usage(seats: pd.DataFrame) -> pd.DataFrame:
-    """Tokens of every seat, errored ones included: they were spent (cost comes from the counts table)."""
-    usage = seats[["game_key", "player", "prompt_tokens", "completion_tokens"]]
-    per_game = usage.groupby(["game_key", "player"], as_index=False).sum().rename(columns={"game_key": "scope"})
+def _usage(sums: pd.DataFrame) -> pd.DataFrame:
+    """Tokens of every seat, errored ones included: they were spent (cost comes from the counts)."""
+    usage = sums[["game_key", "player", "prompt_tokens", "completion_tokens"]]
+    per_game = usage.rename(columns={"game_key": "scope"})
     pooled = usage.drop(columns="game_key").groupby("player", as_index=False).sum().assign(scope=POOLED)
     return pd.concat([per_game, pooled], ignore_index=True).rename(
         columns={"prompt_tokens": "tokens_in", "completion_tokens": "tokens_out"})
