@@ -60,6 +60,7 @@ class Manifest:
             "history": history,
             "tournament": scrub(_shown_output_dir(tournament.model_dump(mode="json"))),
             "versions": _versions(),
+            "host": platform.node(),  # the machine that drove this run (Ray workers may be others)
             "first_started_at": previous.get("first_started_at", now()),
             "started_at": now(),
             "finished_at": None,

@@ -55,8 +55,9 @@ def test_report_writes_tables_figures_and_one_self_contained_page(results_dir, t
     assert one.games == back.games == 2 * 12 and one.wins == back.losses and one.win_rate + back.win_rate == 1.0
 
     page = (out / "report.html").read_text()
-    assert page.count('src="data:image/png;base64,') == len(figures)
-    assert not re.search(r'(src|href)="(?!data:)', page) and "<script" not in page  # nothing to fetch
+    assert page.count('src="data:image/png;base64,') == 5  # pairwise heatmaps are HTML tables on the page
+    assert not re.search(r'src="(?!data:)', page) and "<script" not in page  # nothing to fetch
+    assert all(h.startswith(("#", "replays/")) for h in re.findall(r'href="([^"]*)"', page))  # links stay inside
     assert all(p in page for p in PLAYERS) and "<h2>kuhn_poker</h2>" in page and "<th>record</th>" in page
     flagged = board[board.record_note.notna()]
     for row in flagged.itertuples():  # marked as in the terminal, with the footnote
