@@ -13,6 +13,11 @@ import sys
 
 from arena.config.errors import ConfigError
 
+# Arrow's allocator (mimalloc) keeps freed pages for reuse by default; reading a large results folder
+# then leaves hundreds of MB held that pandas never gets back. Freed pages go back at once instead
+# (set before anything imports pyarrow; a value the user set wins).
+os.environ.setdefault("MIMALLOC_PURGE_DELAY", "0")
+
 EXIT_CONFIG = 2
 EXIT_INTERRUPTED = 130
 
@@ -76,7 +81,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from arena.report.command import report_command
 
     return report_command(args.results_dir, args.game, args.out, rounds=args.rounds, seed=args.seed,
-                          reference=args.reference, seat_advantage=args.seat_advantage, elo_k=args.elo_k)
+                          reference=args.reference, seat_advantage=args.seat_advantage, elo_k=args.elo_k,
+                          replays=args.replays)
 
 
 def cmd_games(args: argparse.Namespace) -> int:
@@ -209,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--reference", help="player pinned at rating 1000; default: random if it played, else the mean")
     report.add_argument("--seat-advantage", action="store_true", help="fit and report a first-seat advantage term")
     report.add_argument("--elo-k", type=float, default=16.0, help="K of the sequential Elo column")
+    report.add_argument("--replays", type=int, default=10_000,
+                        help="write step-by-step replays of at most this many episodes (0: none); over the limit, "
+                             "episodes with forfeits, errors or illegal attempts come first")
     report.set_defaults(func=cmd_report)
 
     games = _command(sub, "games", "list playable games and which have a tailored renderer",
