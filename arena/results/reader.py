@@ -56,7 +56,8 @@ def _winning_plays(episodes: pd.DataFrame) -> pd.DataFrame:
 
     Sorted by that rank, then start time. Only the sort keys are copied until the final take, which
     keeps a million-episode load from holding the frame several times over."""
-    keys = pd.DataFrame({"rank": _ranks(episodes["status"]), "started_at": episodes["started_at"]})
+    # Positions, not the index's labels: a frame filtered to one definition keeps its old labels.
+    keys = pd.DataFrame({"rank": _ranks(episodes["status"]), "started_at": episodes["started_at"].to_numpy()})
     order = keys.sort_values(["rank", "started_at"], kind="stable").index.to_numpy()
     later = episodes["episode_id"].take(order).duplicated(keep="last").to_numpy()
     return episodes.take(order[~later]).reset_index(drop=True)

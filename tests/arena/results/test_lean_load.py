@@ -83,3 +83,12 @@ def test_scanned_moves_of_chosen_plays_are_exactly_theirs(folder):
 def test_play_set_membership_is_exact(members, probes):
     found = PlaySet(members).contains(pa.array(probes + members, pa.string())).to_pylist()
     assert found == [p in set(members) for p in probes + members]
+
+
+def test_winning_plays_of_a_frame_filtered_before_take_its_rows_by_position(folder):
+    """load(definition=...) filters the episodes first: their index labels are no longer positions."""
+    from arena.results.reader import _winning_plays
+
+    episodes = load(folder).episodes
+    shifted = episodes.set_axis(range(1000, 1000 + len(episodes)))
+    assert sorted(_winning_plays(shifted)["episode_id"]) == sorted(episodes["episode_id"])
