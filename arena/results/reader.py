@@ -37,11 +37,14 @@ def _read(root: ResultsDir, name: str, columns: list[str] | None = None, filter:
     if not files:
         return _dictionary_encoded(TABLES[name].empty_table().select(wanted), dictionaries)
     encoded = [c for c in dictionaries if c in wanted]
-    schema = pa.schema([pa.field(f.name, pa.dictionary(pa.int32(), f.type)) if f.name in encoded else f
-                        for f in TABLES[name]])
+    schema = _with_dictionaries(TABLES[name], encoded)
     parquet = ds.ParquetFileFormat(read_options=ds.ParquetReadOptions(dictionary_columns=encoded))
     dataset = ds.dataset(files, schema=schema, format=parquet, filesystem=folder.fs)
     return dataset.to_table(columns=columns, filter=filter)
+
+
+def _with_dictionaries(schema: pa.Schema, names: list[str]) -> pa.Schema:
+    return pa.schema([pa.field(f.name, pa.dictionary(pa.int32(), f.type)) if f.name in names else f for f in schema])
 
 
 def _dictionary_encoded(table: pa.Table, names: tuple[str, ...]) -> pa.Table:
@@ -167,7 +170,6 @@ def _batch_by_batch(root: ResultsDir, name: str, columns: list[str], where: pc.E
     (never the strings of every row at once), the rest converted to pandas once, freeing Arrow's copy.
     `rows_in`: add `episode_row`, the row of each row's episode_id in those ids (computed in Arrow)."""
     repeated = [c for c in columns if c in _REPEATED]
-    table = _read(root, name, columns, dictionaries=_REPEATED).schema  # the schema, with dictionaries
     folder = root.child(name)
     files = folder.list(prefix="part-", suffix=".parquet")
     parquet = ds.ParquetFileFormat(read_options=ds.ParquetReadOptions(dictionary_columns=repeated))
@@ -175,8 +177,7 @@ def _batch_by_batch(root: ResultsDir, name: str, columns: list[str], where: pc.E
     codes: dict[str, list[np.ndarray]] = {c: [] for c in repeated}
     categories: dict[str, dict[str, int]] = {c: {} for c in repeated}
     if files:
-        schema = pa.schema([table.field(f.name) if f.name in repeated else f for f in TABLES[name]])
-        dataset = ds.dataset(files, schema=schema, format=parquet, filesystem=folder.fs)
+        dataset = ds.dataset(files, schema=_with_dictionaries(TABLES[name], repeated), format=parquet, filesystem=folder.fs)
         for batch in dataset.to_batches(columns=columns, filter=where, use_threads=False):
             for c in repeated:
                 column = batch.column(c)
