@@ -199,8 +199,9 @@ def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress
                         bar.show(*finished.with_running(live, {n for n, _ in in_flight.values()}))
                         continue
                     tables = _collect(t, ready[0], in_flight.pop(ready[0])[1])
-                    buffer.add(tables)
-                    finished.add(tables)
+                    with _sigint_deferred():  # a stop between the two would save episodes it never counted
+                        finished.add(tables)
+                        buffer.add(tables)  # last: a write's own deferral ends inside it
                     bar.show(*finished.with_running(live, {n for n, _ in in_flight.values()}))
         except KeyboardInterrupt:
             interrupted = True

@@ -83,3 +83,28 @@ def test_results_on_an_object_store_resume_like_local_ones(ray_local):
         assert (again.played, again.skipped) == (0, count(t))
         r = load(f"s3://arena-results/results/drv?{uri.split('?')[1]}")
         assert len(r.episodes) == count(t) == r.episodes.episode_id.nunique()
+
+
+def test_an_interrupt_during_a_write_counts_every_episode_it_saved(ray_local, tmp_path, monkeypatch):
+    # The stop signal is held back while a part is written and arrives right after it: the episodes
+    # of that shard are saved, so the manifest's count must include them too.
+    import json
+    import os
+    import signal
+
+    from cluster import driver
+
+    monkeypatch.setattr(driver, "FLUSH_EPISODES", 1)  # every shard is written as soon as it is in
+    written = driver.write_parts
+
+    def write_then_stop(root, tables):
+        part = written(root, tables)
+        os.kill(os.getpid(), signal.SIGINT)  # delivered when the write's signal block ends
+        return part
+
+    monkeypatch.setattr(driver, "write_parts", write_then_stop)
+    summary = run_tournament(tournament(tmp_path, episodes_per_pairing=2), show_progress=False)
+    assert summary.interrupted
+    saved = load(summary.root).episodes
+    manifest = json.loads((summary.root / "manifest.json").read_text())
+    assert summary.played == len(saved) == manifest["counts"]["played"] > 0
