@@ -85,6 +85,18 @@ def cmd_report(args: argparse.Namespace) -> int:
                           replays=args.replays)
 
 
+def cmd_quality(args: argparse.Namespace) -> int:
+    from cluster.ray_session import choose_embedded_auth
+
+    choose_embedded_auth(args.address)
+    from cluster.quality_command import quality_command, quality_settings
+
+    settings = quality_settings(engine=args.engine, depth=args.depth, nodes=args.nodes, max_states=args.max_states,
+                                rounds=args.rounds, seed=args.seed)
+    return quality_command(args.results_dir, settings, json_out=args.json, workers=args.workers, address=args.address,
+                           progress=not args.no_progress)
+
+
 def cmd_games(args: argparse.Namespace) -> int:
     from arena.games.catalog import listing
 
@@ -212,13 +224,36 @@ def build_parser() -> argparse.ArgumentParser:
                         help="bootstrap rounds; intervals are profile-likelihood ones, widened to the bootstrap's "
                              "where that is wider (0: no intervals)")
     report.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
-    report.add_argument("--reference", help="player pinned at rating 1000; default: random if it played, else the mean")
+    report.add_argument("--reference", metavar="NAME[=RATING]",
+                        help="player pinned at RATING (default: its rating in the config's reference, else 1000); "
+                             "default: the config's reference, else random at 1000 if it played, else the mean")
     report.add_argument("--seat-advantage", action="store_true", help="fit and report a first-seat advantage term")
     report.add_argument("--elo-k", type=float, default=16.0, help="K of the sequential Elo column")
     report.add_argument("--replays", type=int, default=10_000,
                         help="write step-by-step replays of at most this many episodes (0: none); over the limit, "
                              "episodes with forfeits, errors or illegal attempts come first")
     report.set_defaults(func=cmd_report)
+
+    quality = _command(sub, "quality", "judge every move against a solver, an engine or a best response",
+                       "Evaluate the moves of the tournament in RESULTS_DIR (solvable games: optimal moves and "
+                       "blunders; chess: centipawn loss and accuracy with a UCI engine; poker: exploitability; "
+                       "matrix games and the iterated prisoner's dilemma: their own measures) as Ray tasks, append "
+                       "the rows to RESULTS_DIR/quality and print a per-player summary with intervals. A rerun "
+                       "evaluates only what is missing under the same settings.")
+    quality.add_argument("results_dir", metavar="RESULTS_DIR", help="a tournament's results folder, e.g. results/demo")
+    quality.add_argument("--json", action="store_true", help="print the summary as one JSON document on stdout")
+    quality.add_argument("--workers", type=int, help="tasks in flight at most; default: the cluster's CPUs")
+    quality.add_argument("--address", help="Ray cluster address to join; default: RAY_ADDRESS, else an embedded Ray")
+    limit = quality.add_mutually_exclusive_group()
+    limit.add_argument("--depth", type=int, help="chess: engine search depth per position; default: 12")
+    limit.add_argument("--nodes", type=int, help="chess: engine nodes per position instead of a depth")
+    quality.add_argument("--engine", help="chess: UCI engine command; default: stockfish")
+    quality.add_argument("--max-states", type=int,
+                         help="solver: solve a perfect-information game only up to this many states; default: 1000000")
+    quality.add_argument("--rounds", type=int, help="bootstrap rounds over episodes (0: no intervals); default: 1000")
+    quality.add_argument("--seed", type=int, help="seed of the bootstrap; default: 0")
+    quality.add_argument("--no-progress", action="store_true", help="no live progress bar")
+    quality.set_defaults(func=cmd_quality)
 
     games = _command(sub, "games", "list playable games and which have a tailored renderer",
                      "List the games a tournament or 'arena play' can name, with their players count and "

@@ -92,7 +92,7 @@ class _Buffer:
         # its orphaned seats/moves (unknown play_ids) are ignored by readers.
         batches, self.batches, self.episodes, self.last = self.batches, [], 0, time.monotonic()
         if batches:
-            with _sigint_deferred():
+            with stop_deferred():
                 write_parts(self.root, concat(batches))
 
 
@@ -100,7 +100,7 @@ _STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 @contextlib.contextmanager
-def _sigint_deferred():
+def stop_deferred():
     """Ctrl-C (or SIGTERM) during a write is delivered after it, so a part set is never half-published."""
     main = threading.current_thread() is threading.main_thread()
     if main:
@@ -199,7 +199,7 @@ def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress
                         bar.show(*finished.with_running(live, {n for n, _ in in_flight.values()}))
                         continue
                     tables = _collect(t, ready[0], in_flight.pop(ready[0])[1])
-                    with _sigint_deferred():  # a stop between the two would save episodes it never counted
+                    with stop_deferred():  # a stop between the two would save episodes it never counted
                         finished.add(tables)
                         buffer.add(tables)  # last: a write's own deferral ends inside it
                     bar.show(*finished.with_running(live, {n for n, _ in in_flight.values()}))

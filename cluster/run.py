@@ -6,7 +6,7 @@ import os
 import sys
 
 from arena.config.load import load_tournament
-from arena.config.models import HumanPlayer, LLMPlayer, PlayerSpec, Tournament
+from arena.config.models import HumanPlayer, LLMPlayer, PlayerSpec, Tournament, UCIPlayer
 from arena.results import load
 from arena.results.location import ResultsDir, is_uri
 from backends import registry
@@ -23,6 +23,10 @@ def check_player(p: PlayerSpec, t: Tournament) -> None:
         raise ValueError("human players play with 'arena play', not in a tournament run")
     if isinstance(p, LLMPlayer):
         registry.check(p, t)
+    if isinstance(p, UCIPlayer):
+        from arena.agents.uci import check_engine
+
+        check_engine(p)
 
 
 def run_command(config: str, overrides: list[str], address: str | None, progress: bool = True,
@@ -42,7 +46,7 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
     done = completed_episode_ids(root)  # read once: the driver plays what is not in it
     pending = pending_episodes(t, root, done)
     if pending == 0:  # a finished tournament answers from its folder: no Ray, no model
-        return _already_played(t, root, extend)
+        return _already_played(t, root, extend, address, progress)
     run_log = RunLog(log_path(root.local_path, t.name), verbose=verbose or t.log_level == "DEBUG", level=t.log_level)
     where = f"the Ray cluster at {address or os.environ['RAY_ADDRESS']}" if address or os.environ.get("RAY_ADDRESS") \
         else "an embedded Ray"
@@ -84,15 +88,29 @@ def _play(t: Tournament, root, address: str | None, progress: bool, extend: bool
     rate = summary.played / summary.seconds if summary.seconds else 0.0
     print(f"played {summary.played} episodes ({summary.errors} errors) in {summary.seconds:.1f} s "
           f"({rate:.1f}/s); results in {_shown(summary.root)}", file=sys.stderr)
-    from arena.report import print_leaderboard, standings  # scipy and the tables: after the run, not before it
+    from arena.report import print_leaderboard  # scipy and the tables: after the run, not before it
 
     results = load(summary.results_dir, moves=False, lean=True)
     partial = f" (partial: interrupted after {summary.skipped + summary.played} of {summary.scheduled} episodes)"
-    print_leaderboard(standings(results), f"Leaderboard: {t.name}" + (partial if summary.interrupted else ""))
+    print_leaderboard(_standings(t, results), f"Leaderboard: {t.name}" + (partial if summary.interrupted else ""))
     if summary.interrupted:
         print("interrupted: finished episodes are saved; run the same command again to resume", file=sys.stderr)
         return 130
-    return 0
+    return _quality(t, summary.results_dir, address, progress)
+
+
+def _quality(t: Tournament, root: ResultsDir, address: str | None, progress: bool) -> int:
+    """`quality: true`: the move-quality table and its summary, below the leaderboard (in the Ray session
+    the tournament used; none is started when everything is already evaluated)."""
+    if not t.quality:
+        return 0
+    from arena.quality.settings import QualitySettings
+    from cluster.quality import compute_quality
+    from cluster.quality_command import show_quality
+
+    settings = QualitySettings()
+    run = compute_quality(root, settings=settings, address=address, progress=progress)
+    return show_quality(root, _shown(root.local_path or root.uri), settings, run)
 
 
 def _shown(path) -> str:
@@ -106,9 +124,9 @@ def _shown(path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
-def _already_played(t: Tournament, root, extend: bool) -> int:
+def _already_played(t: Tournament, root, extend: bool, address: str | None = None, progress: bool = True) -> int:
     """Every episode is in the folder: record the run, print the leaderboard, start nothing."""
-    from arena.report import print_leaderboard, standings
+    from arena.report import print_leaderboard
     from arena.results.manifest import Manifest
     from arena.schedule import count
 
@@ -117,8 +135,17 @@ def _already_played(t: Tournament, root, extend: bool) -> int:
     where = _shown(root.local_path or root.uri)
     print(f"resumed: skipped {scheduled} episodes already in {where}", file=sys.stderr)
     print(f"played 0 episodes (0 errors); nothing left to play, Ray not started; results in {where}", file=sys.stderr)
-    print_leaderboard(standings(load(root, moves=False, lean=True)), f"Leaderboard: {t.name}")
-    return 0
+    print_leaderboard(_standings(t, load(root, moves=False, lean=True)), f"Leaderboard: {t.name}")
+    return _quality(t, root, address, progress)
+
+
+def _standings(t: Tournament, results):
+    """The leaderboard's numbers, with the tournament's reference player pinned at its rating."""
+    from arena.report import standings
+
+    if t.reference is None:
+        return standings(results)
+    return standings(results, reference=t.reference.player, anchor_rating=t.reference.rating)
 
 
 JOB_DEFAULT_ROOT = "~/arena-results"

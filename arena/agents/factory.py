@@ -7,7 +7,7 @@ from collections.abc import Callable
 from arena.agents.base import Agent
 from arena.agents.random_agent import RandomAgent
 from arena.chat import ChatBackend
-from arena.config.models import HumanPlayer, LLMPlayer, MCTSPlayer, PlayerSpec, RandomPlayer
+from arena.config.models import HumanPlayer, LLMPlayer, MCTSPlayer, PlayerSpec, RandomPlayer, SolverPlayer, UCIPlayer
 from arena.games.base import Game
 
 BackendFor = Callable[[LLMPlayer], ChatBackend]
@@ -23,6 +23,14 @@ def make_agent(spec: PlayerSpec, game: Game, seed: int, backend_for: BackendFor 
         from arena.agents.mcts import MCTSAgent
 
         return MCTSAgent(spec, game, seed)
+    if isinstance(spec, SolverPlayer):
+        from arena.agents.solver import SolverAgent
+
+        return SolverAgent(spec, game)
+    if isinstance(spec, UCIPlayer):
+        from arena.agents.uci import UCIAgent
+
+        return UCIAgent(spec, game)
     if isinstance(spec, LLMPlayer):
         if backend_for is None:
             raise ValueError(f"player '{spec.display_name}' needs a model backend, and none was given")

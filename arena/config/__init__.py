@@ -7,7 +7,10 @@ from arena.config.models import (
     MCTSPlayer,
     PlayerSpec,
     RandomPlayer,
+    RatingReference,
+    SolverPlayer,
     Tournament,
+    UCIPlayer,
 )
 
 __all__ = [
@@ -17,5 +20,8 @@ __all__ = [
     "MCTSPlayer",
     "PlayerSpec",
     "RandomPlayer",
+    "RatingReference",
+    "SolverPlayer",
     "Tournament",
+    "UCIPlayer",
 ]

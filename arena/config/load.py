@@ -18,13 +18,23 @@ from pydantic import BaseModel, ValidationError
 from arena.config.compat import BGA_KEYS, Translated, translate
 from arena.config.errors import ConfigError, PlayerOptionError, show
 from arena.config.files import MODELS_FILES, resolve
-from arena.config.models import GameSpec, HumanPlayer, LLMPlayer, MCTSPlayer, PlayerSpec, RandomPlayer, Tournament
+from arena.config.models import (
+    GameSpec,
+    HumanPlayer,
+    LLMPlayer,
+    MCTSPlayer,
+    PlayerSpec,
+    RandomPlayer,
+    SolverPlayer,
+    Tournament,
+    UCIPlayer,
+)
 from arena.config.overrides import apply_overrides, override_keys
 from arena.games.catalog import unplayable
 from arena.games.registry import UnknownGame, check_game_name, load_game
 
-PLAYER_TYPES: dict[str, type[BaseModel]] = {"random": RandomPlayer, "mcts": MCTSPlayer, "human": HumanPlayer,
-                                             "llm": LLMPlayer}
+PLAYER_TYPES: dict[str, type[BaseModel]] = {"random": RandomPlayer, "mcts": MCTSPlayer, "solver": SolverPlayer,
+                                             "uci": UCIPlayer, "human": HumanPlayer, "llm": LLMPlayer}
 _EXPECTED = {
     "int_parsing": "an integer", "int_type": "an integer", "int_from_float": "a whole number",
     "float_parsing": "a number", "float_type": "a number", "bool_parsing": "true or false",
@@ -246,6 +256,21 @@ def _check_players(t: Tournament, tr: Translated, check_player: PlayerCheck | No
                 if load_game(g.name, g.params).simultaneous:
                     raise ConfigError(f"{path}: mcts cannot play simultaneous-move game '{g.name}'; "
                                       "use random or llm players for it", path=path)
+        if isinstance(p, SolverPlayer):
+            from arena.agents.solver import check_solver  # solves the game: only when a solver plays
+
+            for g in t.games:
+                try:
+                    check_solver(p, load_game(g.name, g.params))
+                except ValueError as e:
+                    raise ConfigError(f"{path}: {e}", path=path) from None
+        if isinstance(p, UCIPlayer):
+            from arena.agents.uci import check_uci
+
+            try:
+                check_uci(p, t.games)
+            except ValueError as e:
+                raise ConfigError(f"{path}: {e}", path=path) from None
         if check_player is None:
             continue
         try:

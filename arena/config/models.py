@@ -69,6 +69,56 @@ class MCTSPlayer(_PlayerBase):
         return f"mcts_{self.simulations}"
 
 
+class SolverPlayer(_PlayerBase):
+    """Perfect play from an exact solution of the game (tic-tac-toe and other games small enough to solve).
+
+    Among the optimal moves it picks with the seat's seeded rng: reproducible, and no fixed line to exploit.
+    """
+
+    type: Literal["solver"] = Field(description="Player type.")
+    max_states: int = Field(
+        default=1_000_000, gt=0,
+        description="Largest number of distinct positions the solver may visit; a game with more is a config error.",
+    )
+
+    def default_name(self) -> str:
+        return "solver"
+
+
+class UCIPlayer(_PlayerBase):
+    """A chess engine speaking UCI (Stockfish by default), one subprocess per seat per worker."""
+
+    type: Literal["uci"] = Field(description="Player type.")
+    engine: str = Field(default="stockfish", description="Engine command on PATH, or a path to the engine binary.")
+    elo: int | None = Field(
+        default=None, gt=0,
+        description="Play at this strength through UCI_LimitStrength and UCI_Elo (Stockfish accepts 1320-3190); "
+        "Stockfish weakens itself with a clock-seeded generator, so such games do not repeat exactly.",
+    )
+    skill: int | None = Field(
+        default=None, ge=0, le=20,
+        description="Stockfish 'Skill Level' 0-20 (20 is full strength); not reproducible, like elo.",
+    )
+    nodes: int | None = Field(
+        default=None, gt=0, description="Search this many nodes per move; with one thread this makes games reproducible."
+    )
+    movetime_ms: int | None = Field(default=None, gt=0, description="Search this many milliseconds per move.")
+    options: dict[str, int | bool | str] = Field(
+        default_factory=dict, description="Further UCI options passed as given, e.g. {Hash: 16}."
+    )
+
+    @model_validator(mode="after")
+    def _one_limit(self) -> UCIPlayer:
+        if (self.nodes is None) == (self.movetime_ms is None):
+            raise ValueError("uci player: give exactly one search limit, nodes (reproducible) or movetime_ms")
+        return self
+
+    def default_name(self) -> str:
+        strength = f"elo{self.elo}" if self.elo else f"skill{self.skill}" if self.skill is not None else ""
+        limit = f"n{self.nodes}" if self.nodes else f"t{self.movetime_ms}ms"
+        return "_".join(x for x in (self.engine.rsplit("/", 1)[-1], strength, limit) if x)
+
+
 class HumanPlayer(_PlayerBase):
     """A person at the terminal."""
 
@@ -107,7 +157,7 @@ class LLMPlayer(_PlayerBase):
 
 
 PlayerSpec = Annotated[
-    RandomPlayer | MCTSPlayer | HumanPlayer | LLMPlayer, Field(discriminator="type")
+    RandomPlayer | MCTSPlayer | SolverPlayer | UCIPlayer | HumanPlayer | LLMPlayer, Field(discriminator="type")
 ]
 
 
@@ -136,6 +186,13 @@ class ServeSettings(StrictModel):
     host: str = Field(default="127.0.0.1", description="Bind address of the HTTP route; 127.0.0.1 keeps it private.")
     port: int = Field(default=8000, gt=0, lt=65536, description="Port of the HTTP route.")
     ready_timeout_s: float = Field(default=900.0, gt=0, description="Give up when the models are not healthy by then.")
+
+
+class RatingReference(StrictModel):
+    """A player of known strength whose rating is fixed, so that tournaments report on one scale."""
+
+    player: str = Field(description="Display name of the reference player, e.g. sf_1500 (a uci player with elo: 1500).")
+    rating: float = Field(allow_inf_nan=False, description="The rating it is pinned at, e.g. 1500.")
 
 
 class Tournament(StrictModel):
@@ -187,6 +244,13 @@ class Tournament(StrictModel):
         "tournament file's folder; default: configs/vllm_models.yaml shipped with the package.",
     )
     serve: ServeSettings = Field(default_factory=ServeSettings, description="Serving of the vllm_* models.")
+    reference: RatingReference | None = Field(
+        default=None,
+        description="Pin this player's rating (e.g. {player: sf_1500, rating: 1500}) instead of random's at 1000.",
+    )
+    quality: bool = Field(
+        default=False, description="Compute the move-quality table (`arena quality`) when the tournament ends."
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Tournament:
@@ -194,6 +258,9 @@ class Tournament(StrictModel):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"players: duplicate player name(s) {dupes}; give each a distinct 'name'")
+        if self.reference is not None and self.reference.player not in names:
+            raise ValueError(f"reference: '{self.reference.player}' is not a player of this tournament; "
+                             f"players: {', '.join(names)}")
         if self.format == "round_robin":
             if len(self.players) < 2:
                 raise ValueError("players: a round robin needs at least two players")

@@ -3,8 +3,8 @@
 Unlike Bradley-Terry it depends on the order of play (episodes by start time) and
 weighs recent games more; K sets how far one game moves a rating. Every player
 starts at 1000, a comparison moves both players by K x weight x (score - expected),
-and the final ratings are shifted so the reference player (else the mean) sits at
-1000, like the Bradley-Terry column.
+and the final ratings are shifted so the reference player sits at its anchor rating
+(else the mean at 1000), like the Bradley-Terry column.
 """
 
 from __future__ import annotations
@@ -18,17 +18,20 @@ DEFAULT_K = 16.0
 _SLICE = 65_536
 
 
-def elo(comps: pd.DataFrame, k: float = DEFAULT_K, reference: str | None = DEFAULT_REFERENCE) -> pd.DataFrame:
-    """scope, player, elo for every game and POOLED; `comps` in playing order (see `comparisons(..., episodes)`)."""
+def elo(comps: pd.DataFrame, k: float = DEFAULT_K, reference: str | None = DEFAULT_REFERENCE,
+        anchor_rating: float = ANCHOR_RATING) -> pd.DataFrame:
+    """scope, player, elo for every game and POOLED; `comps` in playing order (see `comparisons(..., episodes)`);
+    `reference` sits at `anchor_rating` where it played."""
     if comps.empty:
         return pd.DataFrame({"scope": pd.Series(dtype=object), "player": pd.Series(dtype=object),
                              "elo": pd.Series(dtype=float)})
     scopes = [*comps.groupby("game", sort=True), (POOLED, comps)]
-    return pd.concat([pd.DataFrame({"scope": name, **_sequential(g, k, reference)}) for name, g in scopes],
+    return pd.concat([pd.DataFrame({"scope": name, **_sequential(g, k, reference, anchor_rating)})
+                      for name, g in scopes],
                      ignore_index=True)
 
 
-def _sequential(comps: pd.DataFrame, k: float, reference: str | None) -> dict[str, np.ndarray]:
+def _sequential(comps: pd.DataFrame, k: float, reference: str | None, anchor_rating: float) -> dict[str, np.ndarray]:
     both = pd.concat([comps["first"], comps["second"]], ignore_index=True)
     codes, names = pd.factorize(both, sort=True)
     names = np.asarray(names, dtype=object)
@@ -47,5 +50,5 @@ def _sequential(comps: pd.DataFrame, k: float, reference: str | None) -> dict[st
             ratings[j] -= delta
     values = np.array(ratings)
     ref = np.flatnonzero(names == reference)
-    values += ANCHOR_RATING - (values[ref[0]] if len(ref) else values.mean())
+    values += anchor_rating - values[ref[0]] if len(ref) else ANCHOR_RATING - values.mean()
     return {"player": names, "elo": values}

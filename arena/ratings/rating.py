@@ -3,9 +3,10 @@
 Point estimates are the penalised maximum-likelihood fit (`bradley_terry`: a weak
 N(0, 1000 Elo) prior keeps a perfect record finite). Ratings are on the Elo scale
 (400 log10: a 10:1 win ratio is 400 points), anchored so the reference player sits
-at 1000; its interval is therefore [1000, 1000] and every other interval is the
-uncertainty of the difference to it. Without the reference player in a scope the
-mean of that scope's players sits at 1000.
+at `anchor_rating` (1000 unless told, e.g. a Stockfish player's UCI Elo); its interval
+is therefore a point and every other interval is the uncertainty of the difference
+to it. Without the reference player in a scope the mean of that scope's players sits
+at ANCHOR_RATING: a pinned rating means nothing where its player did not play.
 
 Each interval is the wider, end by end, of two intervals:
 - the profile-likelihood interval (`profile`): valid with a few games per pairing,
@@ -35,7 +36,7 @@ from arena.ratings.profile import profile_bounds, sandwich_factors
 POOLED = "all"
 """Scope name of the ratings pooled over games."""
 ANCHOR_RATING = 1000.0
-"""Rating of the reference player (or of the mean player when there is none)."""
+"""Rating of the reference player unless told otherwise, and of the mean player of a scope without it."""
 DEFAULT_REFERENCE = "random"
 SEAT_COLUMNS = ["scope", "elo", "ci_low", "ci_high"]
 
@@ -53,6 +54,29 @@ class Ratings:
     """scope -> the reference player, or "mean"."""
     rounds: int
     level: float
+    reference: str | None = None
+    """The player asked to be the anchor (it may be missing from some scopes)."""
+    anchor_rating: float = ANCHOR_RATING
+    """The rating the reference sits at where it played."""
+
+    def anchored_at(self, scope: str) -> float:
+        """The rating of `scope`'s anchor: the reference's, or ANCHOR_RATING for the mean player."""
+        return anchored_at(self.anchor.get(scope, "mean"), self.anchor_rating)
+
+
+def anchored_at(anchor: str, anchor_rating: float) -> float:
+    """The rating an anchor ("mean" or the reference player) sits at."""
+    return ANCHOR_RATING if anchor == "mean" else anchor_rating
+
+
+def anchor_text(anchor: str, reference: str | None, anchor_rating: float) -> str:
+    """What a scope is anchored to, e.g. "sf_1500 = 1500" or "mean player = 1000; sf_1500 did not play here".
+
+    The default reference missing goes unsaid: nobody asked for it."""
+    if anchor != "mean":
+        return f"{anchor} = {anchor_rating:g}"
+    missing = reference is not None and (reference != DEFAULT_REFERENCE or anchor_rating != ANCHOR_RATING)
+    return f"mean player = {ANCHOR_RATING:g}" + (f"; {reference} did not play here" if missing else "")
 
 
 @dataclass(frozen=True)
@@ -68,42 +92,47 @@ class _Scope:
 
 
 def rate(seats: pd.DataFrame, *, rounds: int = 1000, seed: int = 0, reference: str | None = DEFAULT_REFERENCE,
-         seat_advantage: bool = False, exclude_forfeits: bool = False, prior_sd: float | None = 1000.0,
-         level: float = 0.95) -> Ratings:
+         anchor_rating: float = ANCHOR_RATING, seat_advantage: bool = False, exclude_forfeits: bool = False,
+         prior_sd: float | None = 1000.0, level: float = 0.95) -> Ratings:
     """Bradley-Terry ratings of the finished episodes in `seats` (a results `seats` DataFrame).
 
     `rounds` bootstrap rounds, seeded by `seed` (0: point estimates only, no intervals).
-    `reference` sits at 1000 where it played; `exclude_forfeits` rates only episodes
-    nobody forfeited; `seat_advantage` adds a first-mover term, reported in `Ratings.seat_advantage`.
+    `reference` sits at `anchor_rating` where it played (elsewhere the mean player sits at ANCHOR_RATING);
+    `exclude_forfeits` rates only episodes nobody forfeited; `seat_advantage` adds a first-mover term,
+    reported in `Ratings.seat_advantage`.
     """
     return rate_comparisons(comparisons(seats, exclude_forfeits=exclude_forfeits), rounds=rounds, seed=seed,
-                            reference=reference, seat_advantage=seat_advantage, prior_sd=prior_sd, level=level)
+                            reference=reference, anchor_rating=anchor_rating, seat_advantage=seat_advantage,
+                            prior_sd=prior_sd, level=level)
 
 
 def rate_comparisons(comps: pd.DataFrame, *, rounds: int = 1000, seed: int = 0,
-                     reference: str | None = DEFAULT_REFERENCE, seat_advantage: bool = False,
-                     prior_sd: float | None = 1000.0, level: float = 0.95) -> Ratings:
+                     reference: str | None = DEFAULT_REFERENCE, anchor_rating: float = ANCHOR_RATING,
+                     seat_advantage: bool = False, prior_sd: float | None = 1000.0, level: float = 0.95) -> Ratings:
     """`rate` on comparisons already built (`arena.ratings.comparisons`)."""
     if seat_advantage and "sequential" not in comps.columns:
         raise ValueError("seat_advantage needs the comparisons' 'sequential' column (which pairs have a first mover)")
     names = sorted(set(comps["first"]) | set(comps["second"]))
     index = {name: i for i, name in enumerate(names)}
     types = {name: episode_types(name, g, index) for name, g in comps.groupby("game", sort=True)}
-    return rate_types(types, names, rounds=rounds, seed=seed, reference=reference, seat_advantage=seat_advantage,
-                      prior_sd=prior_sd, level=level)
+    return rate_types(types, names, rounds=rounds, seed=seed, reference=reference, anchor_rating=anchor_rating,
+                      seat_advantage=seat_advantage, prior_sd=prior_sd, level=level)
 
 
 def rate_types(types: dict[str, EpisodeTypes], players: list[str], *, rounds: int = 1000, seed: int = 0,
-               reference: str | None = DEFAULT_REFERENCE, seat_advantage: bool = False,
-               exclude_forfeits: bool = False, prior_sd: float | None = 1000.0, level: float = 0.95) -> Ratings:
+               reference: str | None = DEFAULT_REFERENCE, anchor_rating: float = ANCHOR_RATING,
+               seat_advantage: bool = False, exclude_forfeits: bool = False, prior_sd: float | None = 1000.0,
+               level: float = 0.95) -> Ratings:
     """`rate` on episode types already counted (`bootstrap.episode_types`, codes over `players` in that order),
     which is how a folder too large to hold as comparisons is rated, chunk by chunk."""
+    if reference is None and anchor_rating != ANCHOR_RATING:
+        raise ValueError(f"anchor_rating {anchor_rating:g} needs a reference player to sit there")
     if exclude_forfeits:
         types = {name: t.without_forfeits() for name, t in types.items()}
     types = {name: t for name, t in sorted(types.items()) if t.counts.sum() > 0}
     seen = np.unique(np.concatenate([_players_of(t, len(players)) for t in types.values()] or [np.zeros(0, int)]))
     if len(seen) == 0:
-        return _empty(rounds, level)
+        return _empty(rounds, level, reference, anchor_rating)
     names = np.array(players, dtype=object)[seen]
     remap = np.full(len(players), -1, np.int64)
     remap[seen] = np.arange(len(seen))
@@ -119,12 +148,13 @@ def rate_types(types: dict[str, EpisodeTypes], players: list[str], *, rounds: in
         anchors[scope.name] = reference if reference is not None and len(ref) else "mean"
         theta = scope.theta[:, players]
         centre = theta[:, ref[0]] if len(ref) else theta.mean(axis=1)
-        elo = ANCHOR_RATING + ELO_PER_NATURAL * (theta - centre[:, None])  # row 0: the observed data
+        at = anchored_at(anchors[scope.name], anchor_rating)
+        elo = at + ELO_PER_NATURAL * (theta - centre[:, None])  # row 0: the observed data
         low, high = percentile_interval(elo[1:], level)
         eta = ELO_PER_NATURAL * scope.eta
         seat_low, seat_high = percentile_interval(eta[1:, None], level)
         if rounds:
-            low, high, seat_low, seat_high = _widen(scope, ref, level, prior_sd, low, high, seat_low, seat_high)
+            low, high, seat_low, seat_high = _widen(scope, ref, at, level, prior_sd, low, high, seat_low, seat_high)
         tables.append(pd.DataFrame({
             "scope": scope.name, "player": names[players], "rating": elo[0], "ci_low": low, "ci_high": high,
             "comparisons": involvement[scope.name][players],
@@ -137,7 +167,7 @@ def rate_types(types: dict[str, EpisodeTypes], players: list[str], *, rounds: in
         seat_rows += [{**row, "scope": POOLED} for row in seat_rows]
         anchors[POOLED] = anchors[games[0].name]
     return Ratings(pd.concat(tables, ignore_index=True), pd.DataFrame(seat_rows, columns=SEAT_COLUMNS), anchors,
-                   rounds, level)
+                   rounds, level, reference, anchor_rating)
 
 
 def _scopes(games: list[Game], p: int, rounds: int, seed: int, seat_advantage: bool, prior_sd: float | None):
@@ -154,8 +184,10 @@ def _scopes(games: list[Game], p: int, rounds: int, seed: int, seat_advantage: b
     yield _Scope(POOLED, np.arange(p), *pooled, w, n, seat_advantage and any(g.sequential for g in games), parts)
 
 
-def _widen(scope: _Scope, ref: np.ndarray, level: float, prior_sd: float | None, low, high, seat_low, seat_high):
-    """The bootstrap ends widened to the profile-likelihood ends, in Elo points (the reference stays at 1000)."""
+def _widen(scope: _Scope, ref: np.ndarray, at: float, level: float, prior_sd: float | None, low, high, seat_low,
+           seat_high):
+    """The bootstrap ends widened to the profile-likelihood ends, in Elo points (the anchor sits at `at`; the
+    reference's interval stays that point)."""
     players = scope.players
     k = len(players)
     sub = np.ix_(np.arange(2), players, players)
@@ -175,9 +207,9 @@ def _widen(scope: _Scope, ref: np.ndarray, level: float, prior_sd: float | None,
     if scope.seat:
         seat_low, seat_high = np.fmin(seat_low, lo[-1:]), np.fmax(seat_high, hi[-1:])
         lo, hi = lo[:-1], hi[:-1]
-    low, high = np.fmin(low, ANCHOR_RATING + lo), np.fmax(high, ANCHOR_RATING + hi)
+    low, high = np.fmin(low, at + lo), np.fmax(high, at + hi)
     if len(ref):
-        low[ref], high[ref] = ANCHOR_RATING, ANCHOR_RATING
+        low[ref], high[ref] = at, at
     return low, high, seat_low, seat_high
 
 
@@ -205,8 +237,8 @@ def _involvement(games: list[Game], p: int) -> dict[str, np.ndarray]:
     return out
 
 
-def _empty(rounds: int, level: float) -> Ratings:
+def _empty(rounds: int, level: float, reference: str | None, anchor_rating: float) -> Ratings:
     table = pd.DataFrame({c: pd.Series(dtype=t) for c, t in [
         ("scope", "object"), ("player", "object"), ("rating", "float64"), ("ci_low", "float64"),
         ("ci_high", "float64"), ("comparisons", "float64")]})
-    return Ratings(table, pd.DataFrame(columns=SEAT_COLUMNS), {}, rounds, level)
+    return Ratings(table, pd.DataFrame(columns=SEAT_COLUMNS), {}, rounds, level, reference, anchor_rating)

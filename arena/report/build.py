@@ -22,6 +22,8 @@ from arena.report.pairwise_html import pairwise_html
 from arena.report.pgn import write_pgn
 from arena.report.players_by_game import players_by_game_html
 from arena.report.provenance import provenance_html
+from arena.report.quality_section import quality_section
+from arena.report.quality_view import QualityView, read_quality_view
 from arena.report.replays import REPLAYS, replays_note, write_replays
 from arena.report.rule_breaking_table import rule_breaking_html, rule_capable
 from arena.report.tables import Standings
@@ -46,9 +48,10 @@ def player_order(s: Standings) -> list[str]:
 
 
 def write_report(root: str | Path | ResultsDir, results: Results, s: Standings, out: Path,
-                 game: str | None = None, replays: int = REPLAYS) -> Written:
+                 game: str | None = None, replays: int = REPLAYS, quality: QualityView | None = None) -> Written:
     """Every file of a report of `s` (computed from `results`, read from the results folder `root`) into `out`;
-    `game` names a one-game report; `replays`: at most that many episode replays (0: none).
+    `game` names a one-game report; `replays`: at most that many episode replays (0: none); `quality`: the
+    folder's move-quality view when the caller read it already.
     `results.moves` may be empty: moves are streamed from `root`."""
     out.mkdir(parents=True, exist_ok=True)
     root = as_dir(root)
@@ -71,6 +74,9 @@ def write_report(root: str | Path | ResultsDir, results: Results, s: Standings, 
                  "pairwise.png")
     capable = rule_capable(results.seats)
     sections.append(_rule_breaking(root, results, s, order, capable, title, figures))
+    if quality is None:
+        quality = read_quality_view(root, rounds=s.rounds, seed=s.seed, level=s.level)
+    sections.append(quality_section(quality.of_games(set(games)), order))
     sections.append(_games(results, s))
     if len(games) > 1:
         sections += [_game(s, g, order, figures) for g in games]
@@ -118,10 +124,10 @@ def _intro(results: Results, pgn: bool, replays: bool) -> list[object]:
 
 def _standings(s: Standings, order: list[str], title: str, figures: _Figures) -> html.Section:
     board = s.board(POOLED)
-    anchor = s.anchor.get(POOLED, "mean")
     blocks = [leaderboard_html(board, order, s.level, "leaderboard"), html.notes(_notes(s, POOLED)),
               figures.shown(f"Ratings: {title}", plots.ratings_png(
-                  board, f"Ratings with {s.level:.0%} intervals: {title}{_weighting(s, POOLED)}", anchor), "ratings.png")]
+                  board, f"Ratings with {s.level:.0%} intervals: {title}{_weighting(s, POOLED)}",
+                  s.anchor_text(POOLED), s.anchored_at(POOLED)), "ratings.png")]
     cost = plots.cost_png(board, f"Cost against rating: {title}")
     if cost is not None:
         blocks.append(figures.shown("Cost against rating", cost, "cost_vs_rating.png"))
@@ -169,7 +175,6 @@ def _games(results: Results, s: Standings) -> html.Section:
 def _game(s: Standings, game: str, order: list[str], figures: _Figures) -> html.Section:
     slug = _slug(game)
     board = s.board(game)
-    anchor = s.anchor.get(game, "mean")
     names = [p for p in order if p in set(board["player"])]
     figures.save(plots.pairwise_png(s.pairwise, game, names, f"Win rate of row over column: {game}"),
                  f"pairwise-{slug}.png")
@@ -177,7 +182,8 @@ def _game(s: Standings, game: str, order: list[str], figures: _Figures) -> html.
         leaderboard_html(board, order, s.level, f"leaderboard-{slug}", game=game), html.notes(_notes(s, game)),
         html.tag("h3", f"Pairwise results: {game}"), pairwise_html(s.pairwise, game, order, f"pairwise-{slug}", game),
         figures.shown(f"Ratings: {game}", plots.ratings_png(board, f"Ratings with {s.level:.0%} intervals: {game}",
-                                                            anchor), f"ratings-{slug}.png"),
+                                                            s.anchor_text(game), s.anchored_at(game)),
+                      f"ratings-{slug}.png"),
     ])
 
 

@@ -24,7 +24,7 @@ def standings_json(s: Standings) -> dict:
         "record_notes": {**RECORD_NOTES, "few_games_threshold": FEW_GAMES},
         "level": s.level,
         "anchor": s.anchor,
-        "anchor_rating": 1000,
+        "anchor_rating": {scope: s.anchored_at(scope) for scope in s.anchor},
         "seat_advantage": records(s.seat_advantage),
         "not_rated": s.not_rated,
         "leaderboard": records(s.leaderboard),

@@ -44,8 +44,9 @@ def _rated(board: pd.DataFrame) -> pd.DataFrame:
     return board[board["rating"].notna()].sort_values("rating")
 
 
-def ratings_png(board: pd.DataFrame, title: str, anchor: str) -> bytes:
-    """Rating per player with its interval as whiskers; a dashed line at the anchor (1000).
+def ratings_png(board: pd.DataFrame, title: str, pinned: str, anchored_at: float) -> bytes:
+    """Rating per player with its interval as whiskers; a dashed line at the anchor's rating `anchored_at`,
+    which `pinned` names (e.g. "sf_1500 = 1500").
 
     The axis spans the ratings and the intervals of records that are not perfect; the
     open end of a perfect record's interval (thousands of points, from the prior) may
@@ -56,7 +57,7 @@ def ratings_png(board: pd.DataFrame, title: str, anchor: str) -> bytes:
     ax = fig.add_subplot()
     y = np.arange(len(rated))
     rating = rated["rating"].to_numpy(float)
-    left, right = _span(rated)
+    left, right = _span(rated, anchored_at)
     low_end = np.clip(rated["ci_low"].to_numpy(float), left, None)
     high_end = np.clip(rated["ci_high"].to_numpy(float), None, right)
     low = np.nan_to_num(rating - low_end)
@@ -68,10 +69,9 @@ def ratings_png(board: pd.DataFrame, title: str, anchor: str) -> bytes:
         ax.plot(np.full(cut.sum(), edge), y[cut], linestyle="none", marker=marker, color="#7aa6d6", markersize=7,
                 clip_on=False)
     ax.set_xlim(left, right)
-    ax.axvline(1000, color="#888888", linestyle="--", linewidth=1)
+    ax.axvline(anchored_at, color="#888888", linestyle="--", linewidth=1)
     ax.set_yticks(y, rated["player"].tolist(), fontsize=LABEL_PT)
     ax.set_ylim(-0.7, len(rated) - 0.3)
-    pinned = f"{anchor} = 1000" if anchor != "mean" else "mean player = 1000"
     clipped = " (arrowhead: the interval goes on)" if (rated["ci_low"] < left).any() or (
         rated["ci_high"] > right).any() else ""
     ax.set_xlabel(f"Bradley-Terry rating, Elo scale ({pinned}){clipped}")
@@ -80,10 +80,10 @@ def ratings_png(board: pd.DataFrame, title: str, anchor: str) -> bytes:
     return _png(fig)
 
 
-def _span(rated: pd.DataFrame) -> tuple[float, float]:
-    """x-axis limits: 1000, every rating, and the intervals of every record that is not perfect; padded."""
+def _span(rated: pd.DataFrame, anchored_at: float) -> tuple[float, float]:
+    """x-axis limits: the anchor, every rating, and the intervals of every record that is not perfect; padded."""
     ordinary = ~rated.get("record_note", pd.Series("", index=rated.index)).astype(str).str.contains("perfect")
-    values = np.concatenate([[1000.0], rated["rating"].to_numpy(float),
+    values = np.concatenate([[anchored_at], rated["rating"].to_numpy(float),
                              rated.loc[ordinary, ["ci_low", "ci_high"]].to_numpy(float).ravel()])
     values = values[np.isfinite(values)]
     low, high = values.min(), values.max()

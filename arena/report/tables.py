@@ -17,7 +17,7 @@ import pandas as pd
 from arena.ratings import POOLED, elo
 from arena.ratings.bootstrap import EpisodeTypes
 from arena.ratings.elo import DEFAULT_K
-from arena.ratings.rating import DEFAULT_REFERENCE, rate_types
+from arena.ratings.rating import ANCHOR_RATING, DEFAULT_REFERENCE, anchor_text, anchored_at, rate_types
 from arena.ratings.rule_breaking import rule_breaking_from_counts
 from arena.report.tally import CHUNK_EPISODES, Tally, tally
 from arena.results.reader import Results, give_back_freed_memory
@@ -52,6 +52,16 @@ class Standings:
     seed: int = 0
     types: dict[str, EpisodeTypes] = field(default_factory=dict)  # what the ratings were fitted on (tally)
     players: list[str] = field(default_factory=list)  # the index of the types' codes
+    reference: str | None = None  # the player asked to be the anchor
+    anchor_rating: float = ANCHOR_RATING  # where the reference sits, in the scopes it played
+
+    def anchored_at(self, scope: str = POOLED) -> float:
+        """The rating of `scope`'s anchor (the reference's, or the mean player's)."""
+        return anchored_at(self.anchor.get(scope, "mean"), self.anchor_rating)
+
+    def anchor_text(self, scope: str = POOLED) -> str:
+        """What `scope` is anchored to, e.g. "sf_1500 = 1500" or "mean player = 1000; sf_1500 did not play here"."""
+        return anchor_text(self.anchor.get(scope, "mean"), self.reference, self.anchor_rating)
 
     @property
     def scopes(self) -> list[str]:
@@ -87,12 +97,13 @@ def select_game(results: Results, game: str | None) -> Results:
 
 
 def standings(results: Results, *, rounds: int = 1000, seed: int = 0, reference: str | None = DEFAULT_REFERENCE,
-              seat_advantage: bool = False, elo_k: float = DEFAULT_K, level: float = 0.95,
+              anchor_rating: float = ANCHOR_RATING, seat_advantage: bool = False, elo_k: float = DEFAULT_K,
+              level: float = 0.95,
               latency: pd.DataFrame | None = None, chunk_episodes: int = CHUNK_EPISODES) -> Standings:
     """Leaderboards and pairwise tables of every game and pooled over games.
 
     Ratings are Bradley-Terry with intervals from `rounds` bootstrap rounds and the
-    profile likelihood (arena.ratings.rate); the `rating_no_forfeits` columns rate
+    profile likelihood (arena.ratings.rate), `reference` at `anchor_rating` where it played; the `rating_no_forfeits` columns rate
     only the episodes in which nobody forfeited; `record_note` flags ratings that
     rest on a perfect or near-empty record (RECORD_NOTES). `latency` (scope, player, latency_mean_s,
     latency_p95_s; see `call_latency`) replaces the figures computed from `results.moves`, which a
@@ -100,11 +111,11 @@ def standings(results: Results, *, rounds: int = 1000, seed: int = 0, reference:
     """
     t = tally(results.seats, results.episodes, chunk_episodes)
     give_back_freed_memory()  # the chunks' working memory, before the fits need theirs
-    main = rate_types(t.types, t.players, rounds=rounds, seed=seed, reference=reference, level=level,
-                      seat_advantage=seat_advantage)
+    main = rate_types(t.types, t.players, rounds=rounds, seed=seed, reference=reference, anchor_rating=anchor_rating,
+                      level=level, seat_advantage=seat_advantage)
     if t.any_forfeit:
-        clean = rate_types(t.types, t.players, rounds=rounds, seed=seed, reference=reference, level=level,
-                           exclude_forfeits=True).table
+        clean = rate_types(t.types, t.players, rounds=rounds, seed=seed, reference=reference,
+                           anchor_rating=anchor_rating, level=level, exclude_forfeits=True).table
     else:  # nothing to exclude: the same numbers, without a second bootstrap
         clean = main.table
     clean = clean.rename(columns={"rating": "rating_no_forfeits", "ci_low": "no_forfeits_ci_low",
@@ -112,14 +123,14 @@ def standings(results: Results, *, rounds: int = 1000, seed: int = 0, reference:
     board = (_counts(t.sums)
              .merge(main.table.drop(columns="comparisons"), on=["scope", "player"], how="left")
              .merge(clean, on=["scope", "player"], how="left")
-             .merge(elo(t.in_order, elo_k, reference), on=["scope", "player"], how="left")
+             .merge(elo(t.in_order, elo_k, reference, anchor_rating), on=["scope", "player"], how="left")
              .merge(_rule_breaking(t, level), on=["scope", "player"], how="left")
              .merge(_usage(t.sums), on=["scope", "player"], how="left")
              .merge(_latency(results) if latency is None else latency, on=["scope", "player"], how="left"))
     board = _ranked(board)
     board["record_note"] = record_notes(board)
     return Standings(board[LEADERBOARD_COLUMNS], _pairwise(t.pairs), main.seat_advantage, main.anchor,
-                     rounds, level, _not_rated(results.episodes), seed, t.types, t.players)
+                     rounds, level, _not_rated(results.episodes), seed, t.types, t.players, reference, anchor_rating)
 
 
 def leaderboard(results: Results, game: str | None = None, **options) -> pd.DataFrame:

@@ -10,12 +10,15 @@ import pandas as pd
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from arena.ratings import POOLED
+from arena.report.quality_view import COMPUTE_HINT, QualityView, digits, label, metrics_of, players_in
 from arena.report.tables import FEW_GAMES, Standings
 from arena.results.schema import EpisodeStatus
 
 MARKS = {"perfect": "*", "few games": "†"}
+QUALITY_WIDTH = 64  # what a move-quality table's metric columns may take of 80, beside the player's
 
 
 def print_leaderboard(s: Standings, title: str, scope: str = POOLED, console: Console | None = None) -> None:
@@ -47,8 +50,7 @@ def print_leaderboard(s: Standings, title: str, scope: str = POOLED, console: Co
 
 def notes(s: Standings, scope: str = POOLED) -> list[str]:
     """What the numbers mean, and what they leave out, as short lines."""
-    anchor = s.anchor.get(scope, "mean")
-    pinned = f"{anchor} = 1000" if anchor != "mean" else "mean player = 1000"
+    pinned = s.anchor_text(scope)
     pooled = ", games weighted equally" if scope == POOLED and len(s.scopes) > 2 else ""
     lines = [f"Bradley-Terry rating ({pinned}{pooled}).",
              f"{s.level:.0%} CI: profile likelihood, widened to the bootstrap ({s.rounds} rounds) where wider."
@@ -70,6 +72,49 @@ def notes(s: Standings, scope: str = POOLED) -> list[str]:
         errored, skipped = missing.get(EpisodeStatus.ERROR, 0), missing.get(EpisodeStatus.SKIPPED, 0)
         lines.append(f"Not rated: {errored} errored, {skipped} skipped (budget) episodes.")
     return lines
+
+
+def print_quality(view: QualityView, order: list[str], console: Console | None = None) -> None:
+    """The move-quality summary in short: one small table per judged game (values only; the page has the
+    intervals), the games no evaluator judges, or how to compute the table when the folder has none."""
+    console = console or Console()
+    if view.summary is None:
+        command, key = COMPUTE_HINT
+        console.print(f"Move quality: not computed; run '{command}' (or '{key}').", highlight=False, markup=False)
+        return
+    for (game, evaluator), rows in view.judged.groupby(["game_key", "evaluator"], sort=True):
+        labels = {m: label(m, str(evaluator)) for m in metrics_of(rows)}
+        values = {(r.player, r.metric): r.value for r in rows.itertuples(index=False)}
+        for part, metrics in enumerate(_fitting(labels, QUALITY_WIDTH)):
+            title = Text(f"Move quality: {game} ({evaluator})" + (" continued" if part else ""))
+            table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
+                          collapse_padding=True)
+            table.add_column("player", overflow="fold", ratio=1, min_width=12)
+            for m in metrics:
+                table.add_column(labels[m], justify="right")
+            for player in players_in(rows, order):
+                table.add_row(Text(player), *(_num(values.get((player, m), float("nan")), digits(m)) for m in metrics))
+            console.print(table)
+    unjudged = view.unjudged
+    if not unjudged.empty:
+        games = [f"{r.game_key} ({r.note})" if isinstance(r.note, str) and r.note else str(r.game_key)
+                 for r in unjudged.itertuples(index=False)]
+        console.print(f"Move quality: no figures for {', '.join(games)}.", highlight=False, markup=False)
+
+
+def _fitting(labels: dict[str, str], width: int) -> list[list[str]]:
+    """The metrics split into runs whose columns (header or a value, whichever is wider) fit `width` beside
+    the player column."""
+    runs: list[list[str]] = [[]]
+    used = 0
+    for metric, text in labels.items():
+        need = max(len(text), 7) + 1
+        if runs[-1] and used + need > width:
+            runs.append([])
+            used = 0
+        runs[-1].append(metric)
+        used += need
+    return runs
 
 
 def marks(note: str | None) -> str:

@@ -63,6 +63,8 @@ def test_submit_wait_plays_the_tournament_on_the_cluster(token_cluster, tmp_path
     assert f"played {SCHEDULED} episodes (0 errors)" in out.stdout  # the job's own log, followed
     ids = raw_episode_ids(results / "results" / "submitted")  # output_dir "results" under ARENA_RESULTS_ROOT
     assert len(ids) == len(set(ids)) == SCHEDULED
+    assert "Move quality: tic_tac_toe (solver)" in out.stdout  # quality: true, computed in the job
+    assert list((results / "results" / "submitted" / "quality").glob("part-*.parquet"))
     assert token not in out.stdout + out.stderr
 
 

@@ -12,12 +12,16 @@ from arena.config.models import (
     MCTSPlayer,
     ProviderLimits,
     RandomPlayer,
+    RatingReference,
     ServeSettings,
+    SolverPlayer,
     Tournament,
+    UCIPlayer,
 )
 from arena.config.reference import MissingDescription, _cell, models, reference
 
-EVERY_MODEL = [Tournament, GameSpec, RandomPlayer, MCTSPlayer, HumanPlayer, LLMPlayer, ProviderLimits, ServeSettings]
+EVERY_MODEL = [Tournament, GameSpec, RandomPlayer, MCTSPlayer, SolverPlayer, UCIPlayer, HumanPlayer, LLMPlayer,
+               ProviderLimits, ServeSettings, RatingReference]
 
 
 def sections(text: str) -> dict[str, str]:

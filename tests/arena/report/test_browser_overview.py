@@ -3,6 +3,7 @@ fit the screen, and show and step through what was played."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -29,6 +30,22 @@ def report(results_dir, tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def quality_report(results_dir, tmp_path_factory) -> Path:
+    """A report of a copy of the folder with its move-quality table (evaluated without Ray, as each task does)."""
+    from arena.quality.evaluate import evaluate_plays
+    from arena.quality.pending import pending_plays
+    from arena.quality.settings import QualitySettings
+    from arena.quality.store import write_part
+
+    root = tmp_path_factory.mktemp("quality") / "results"
+    shutil.copytree(results_dir, root)
+    pending = pending_plays(root, QualitySettings())
+    write_part(root, evaluate_plays(root, pending.plays, pending.kinds, QualitySettings()).table)
+    assert report_command(str(root), out=str(root / "report"), rounds=20, replays=0) == 0
+    return root / "report"
+
+
 @pytest.fixture
 def replays(report) -> Path:
     index = report / "replays" / "index.html"
@@ -45,6 +62,16 @@ def test_overview_loads_fits_the_screen_and_lists_every_player(page, report):
     tables = [t.inner_text() for t in page.locator("table").all()]
     assert any(all(p in t for p in PLAYERS) for t in tables), "no table lists every player (the leaderboard)"
     assert screenshot(page, "overview.png").stat().st_size > 0
+
+
+def test_move_quality_tables_load_and_fit_the_screen(page, quality_report):
+    page.goto((quality_report / "report.html").as_uri())
+    assert_no_console_errors(page)
+    tables = page.locator("#quality table")
+    assert tables.count() == 2, "expected one move-quality table per judged game (tic_tac_toe, kuhn_poker)"
+    assert all(p in tables.first.inner_text() for p in PLAYERS)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= VIEWPORT["width"], f"the page is {width}px wide with its move-quality section"
 
 
 def test_replay_index_lists_the_played_episodes(replays, page, results_dir):

@@ -1,0 +1,1 @@
+"""Move quality: how good each decision was against ground truth (solvers, engines, best responses)."""
