@@ -66,6 +66,7 @@ bench: $(STAMP) $(TINY_MODEL)
 	$(PY) bench/litellm_throughput.py
 	$(PY) bench/vllm_batching.py
 	$(PY) bench/ratings.py
+	$(PY) bench/quality.py
 	$(PY) bench/cli_startup.py
 
 clean:

@@ -169,7 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "Ctrl-C ends the game at any prompt.")
     play.add_argument("game", metavar="GAME", help="game name, e.g. tic_tac_toe (see 'arena games')")
     play.add_argument("--vs", default="random",
-                      help="opponent: random, mcts, mcts:simulations=500, a model name, or a player name from --config")
+                      help="opponent: random, mcts, mcts:simulations=500, solver, uci:nodes=20000,elo=1500, a model name, "
+                           "or a player name from --config")
     play.add_argument("--side", "--seat", dest="side", default=None,
                       help="your side: a seat number, or a name where the game has them (chess and hex: white, "
                            "black; tic_tac_toe and connect_four: x, o); default: the side that moves first "

@@ -18,7 +18,16 @@ from arena.agents.factory import BackendFor, make_agent
 from arena.agents.human import HumanAgent, move_names
 from arena.config.errors import ConfigError
 from arena.config.load import load_tournament
-from arena.config.models import GameSpec, LLMPlayer, MCTSPlayer, PlayerSpec, RandomPlayer, Tournament
+from arena.config.models import (
+    GameSpec,
+    LLMPlayer,
+    MCTSPlayer,
+    PlayerSpec,
+    RandomPlayer,
+    SolverPlayer,
+    Tournament,
+    UCIPlayer,
+)
 from arena.episode import EpisodeLog, play_episode
 from arena.games import load_game
 from arena.games.base import Game
@@ -29,7 +38,8 @@ from arena.results.rows import outcomes
 
 EXIT_ABANDONED = 130  # what a shell reports for a program ended by Ctrl-C
 EXIT_OPPONENT_FAILED = 1
-_SCRIPTED: dict[str, type[RandomPlayer] | type[MCTSPlayer]] = {"random": RandomPlayer, "mcts": MCTSPlayer}
+_SCRIPTED: dict[str, type[RandomPlayer] | type[MCTSPlayer] | type[SolverPlayer] | type[UCIPlayer]] = {
+    "random": RandomPlayer, "mcts": MCTSPlayer, "solver": SolverPlayer, "uci": UCIPlayer}
 
 
 def parse_pairs(pairs: list[str], what: str) -> dict:
@@ -58,11 +68,13 @@ def resolve_opponent(vs: str, base: Tournament | None) -> PlayerSpec:
         if "_" in kind:
             return LLMPlayer(type="llm", model=vs)
     except ValidationError as e:
-        key, msg = str(e.errors()[0]["loc"][-1]), e.errors()[0]["msg"]
+        loc, msg = e.errors()[0]["loc"], e.errors()[0]["msg"]
+        if not loc:  # a check of the whole player, e.g. uci's one search limit
+            raise ConfigError(f"--vs {vs}: {msg.removeprefix('Value error, ')}") from None
         fields = set(model.model_fields) - {"type"} if model is not None else ()
-        raise ConfigError(f"--vs {vs}: {key}: {msg}{did_you_mean(key, fields)}") from None
+        raise ConfigError(f"--vs {vs}: {loc[-1]}: {msg}{did_you_mean(str(loc[-1]), fields)}") from None
     raise ConfigError(f"--vs: unknown player '{vs}'{did_you_mean(kind, [*_SCRIPTED, *names])}; use random, "
-                      "mcts[:simulations=N], a model name, or a player name from --config")
+                      "mcts[:simulations=N], solver, uci:nodes=N[,elo=E], a model name, or a player name from --config")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -92,6 +104,10 @@ def play_at_terminal(game_name: str, params: list[str], vs: str, side: str | Non
     if why := unplayable(game, models=isinstance(opponent, LLMPlayer)):
         by = "" if unplayable(game, models=False) else " against a model"
         raise ConfigError(f"game: {game.key} cannot be played{by}: {why}; 'arena games' lists the games that can")
+    try:
+        _check_scripted(opponent, game)
+    except ValueError as e:
+        raise ConfigError(f"--vs {vs}: {e}") from None
     context = _context(game_name, opponent, base)
     backend_for = None
     if isinstance(opponent, LLMPlayer):
@@ -208,6 +224,19 @@ class _Seated:
         await asyncio.sleep(0)
         self._table.decided(turn, decision)
         return decision
+
+
+def _check_scripted(opponent: PlayerSpec, game: Game) -> None:
+    """The checks a tournament run makes of a solver or engine player, for the one game played here."""
+    if isinstance(opponent, SolverPlayer):
+        from arena.agents.solver import check_solver
+
+        check_solver(opponent, game)
+    if isinstance(opponent, UCIPlayer):
+        from arena.agents.uci import check_engine, check_uci
+
+        check_uci(opponent, [GameSpec(name=game.name)])
+        check_engine(opponent)
 
 
 def _context(game_name: str, opponent: PlayerSpec, base: Tournament | None) -> Tournament:

@@ -115,9 +115,10 @@ def render(summary: pd.DataFrame, level: float = 0.95) -> str:
             table.add_row(str(r["player"]), str(r["metric"]), _number(r["value"]), ci, _count(r["decisions"]),
                           _count(r["episodes"]))
         console.print(table)
-        notes = sorted({str(n) for n in measured["note"].dropna() if str(n)})
-        for note in notes:
-            console.print(f"  note: {note}")
+        noted = measured.dropna(subset=["note"]).drop_duplicates(["player", "note"])
+        for player, note in zip(noted["player"], noted["note"], strict=True):  # whose sample a note is about
+            if str(note):
+                console.print(f"  note ({player}): {note}")
         console.print()
     return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
 

@@ -151,3 +151,22 @@ async def test_chess_entry_in_san_or_uci(typed, uci):
         Turn(game=game, state=state, player=1, rng=random.Random(0), move_number=0))
     assert decision.attempts[-1].label == uci and len(decision.attempts) == 1
     assert "Legal moves (SAN; UCI such as e2e4 works too): a8=B, a8=N, a8=Q+, a8=R+, Rf1" in out.getvalue()
+
+
+@pytest.mark.parametrize("game, vs, says", [
+    ("connect_four", "solver", "max_states"),
+    ("tic_tac_toe", "uci:nodes=100", "chess only"),
+    ("chess", "uci:nodes=100,engine=no-such-chess-engine", "apt-get install stockfish"),
+    ("chess", "uci", "one search limit"),
+])
+def test_a_reference_player_that_cannot_play_the_game_is_one_line(game, vs, says):
+    with pytest.raises(ConfigError, match=says) as e:
+        play.play_at_terminal(game, [], vs, None, None, [], prepare=pytest.fail, check_model=pytest.fail)
+    assert "\n" not in str(e.value) and str(e.value).startswith("--vs")
+
+
+def test_the_solver_plays_at_the_terminal(monkeypatch, capsys):
+    monkeypatch.setattr(play, "HumanAgent", lambda: HumanAgent(input_fn=_closed_input))
+    assert play.play_at_terminal("tic_tac_toe", [], "solver", None, None, [],
+                                 prepare=pytest.fail, check_model=pytest.fail) == 0
+    assert capsys.readouterr().out.rstrip().endswith("You lost (forfeit).")
