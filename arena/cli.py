@@ -40,7 +40,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from cluster.run import run_command
 
     return run_command(args.config, _overrides(args), args.address, progress=not args.no_progress, extend=args.extend,
-                       verbose=args.verbose)
+                       verbose=args.verbose, over_budget=args.over_budget)
 
 
 def cmd_play(args: argparse.Namespace) -> int:
@@ -61,6 +61,25 @@ def cmd_models(args: argparse.Namespace) -> int:
 
     load_dotenv()
     return models_command(args.config, _overrides(args), args.models_file, args.vllm_models_file)
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from arena.config.load import load_tournament
+    from arena.plan.show import print_plan
+    from backends.plan_cost import plan_tournament
+    from backends.registry import prefix_of
+
+    def known_backend(p, t) -> None:  # prices and limits are read, keys are not needed
+        if p.type == "llm":
+            prefix_of(p.model)
+
+    t = load_tournament(args.config, _overrides(args), known_backend)
+    plan = plan_tournament(t)
+    if args.json:
+        print(plan.model_dump_json())
+    else:
+        print_plan(plan)
+    return 0
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
@@ -161,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--extend", action="store_true",
                      help="add players, games or episodes to the tournament already in its results folder "
                           "(recorded in its manifest); without it a changed definition is refused")
+    run.add_argument("--over-budget", action="store_true",
+                     help="start even when the plan's lowest estimate exceeds budget_usd (see 'arena plan')")
     run.set_defaults(func=cmd_run)
 
     play = _command(sub, "play", "play a game yourself at the terminal against any player",
@@ -192,6 +213,16 @@ def build_parser() -> argparse.ArgumentParser:
                         "with the package (configs/vllm_models.yaml)")
     _add_override(models, "litellm_models=my_models.yaml")
     models.set_defaults(func=cmd_models)
+
+    plan = _command(sub, "plan", "price a tournament before it runs: episodes, model calls, tokens, cost, time",
+                    "Estimate what CONFIG will take before anything runs: episodes per game, model calls, prompt "
+                    "and completion tokens, cost per model (the models file's prices or LiteLLM's cost map) and "
+                    "wall time under each provider's limits, with the limiting factor named. Figures are ranges. "
+                    "Reads files only; no key is needed and nothing is called.")
+    plan.add_argument("config", metavar="CONFIG", help="tournament YAML file")
+    plan.add_argument("--json", action="store_true", help="print the figures as one JSON object (ranges as {low, high})")
+    _add_override(plan, "episodes_per_pairing=100")
+    plan.set_defaults(func=cmd_plan)
 
     submit = _command(sub, "submit", "submit a tournament to a Ray cluster as a Ray job (arena run there)",
                       "Submit CONFIG to a Ray cluster as a Ray job that runs 'arena run' there; the project folder "

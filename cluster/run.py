@@ -30,7 +30,7 @@ def check_player(p: PlayerSpec, t: Tournament) -> None:
 
 
 def run_command(config: str, overrides: list[str], address: str | None, progress: bool = True,
-                extend: bool = False, verbose: bool = False) -> int:
+                extend: bool = False, verbose: bool = False, over_budget: bool = False) -> int:
     from arena.config.errors import ConfigError
     from arena.results import completed_episode_ids
     from arena.results.folder import check_definition, pending_episodes
@@ -47,11 +47,16 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
     pending = pending_episodes(t, root, done)
     if pending == 0:  # a finished tournament answers from its folder: no Ray, no model
         return _already_played(t, root, extend, address, progress)
+    from cluster.run_plan import plan_notice
+
+    estimate = plan_notice(t, pending, over_budget)  # refuses a sure overspend before anything is written
     run_log = RunLog(log_path(root.local_path, t.name), verbose=verbose or t.log_level == "DEBUG", level=t.log_level)
     where = f"the Ray cluster at {address or os.environ['RAY_ADDRESS']}" if address or os.environ.get("RAY_ADDRESS") \
         else "an embedded Ray"
-    print(f"{t.name}: {pending} episodes to play on {where}; Ray, Serve and vLLM log to {_shown(run_log.path)}",
+    print(f"{t.name}: {pending} episodes to play on {where}{estimate.inline}; Ray, Serve and vLLM log to {_shown(run_log.path)}",
           file=sys.stderr, flush=True)
+    if estimate.line:
+        print(estimate.line, file=sys.stderr, flush=True)
     try:
         return _play(t, root, address, progress, extend, run_log, done, pending)
     finally:
