@@ -13,7 +13,6 @@ for the accuracy and the judgements.
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
 
 import chess
@@ -24,11 +23,10 @@ from arena.agents.uci import board_of
 from arena.agents.uci_engines import INSTALL_HINT, START_TIMEOUT_S, engine_path
 from arena.games.base import Game
 from arena.quality.base import Episode, decisions, row
-from arena.quality.intervals import ratio_interval
 from arena.quality.lichess import Eval, judgement, move_accuracy, win_percent
+from arena.quality.per_decision import PerRow, summarise_decisions
 
 _MATE = 1_000_000  # python-chess's stand-in for a mate; anything beyond any cap
-METRICS = ("acpl", "accuracy_pct", "inaccuracies_per_100", "mistakes_per_100", "blunders_per_100")
 
 
 class StockfishEvaluator:
@@ -122,26 +120,11 @@ class StockfishEvaluator:
                 "category": category, "accuracy": accuracy}
 
     def summarise(self, rows: pd.DataFrame, *, rounds: int, seed: int, level: float) -> list[dict[str, Any]]:
-        out = []
-        for (game_key, player), g in rows.groupby(["game_key", "player"], sort=True):
-            fallback = g["fallback"].fillna(False).astype(bool)
-            own = g[~fallback]
-            per_episode = pd.DataFrame({
-                "episode_id": own["episode_id"], "decisions": 1.0, "loss": own["loss"].astype(float),
-                "accuracy": own["accuracy"].astype(float),
-                **{c: 100 * (own["category"] == c).astype(float) for c in ("inaccuracy", "mistake", "blunder")},
-            }).groupby("episode_id").sum()
-            excluded = int(fallback.sum())
-            note = f"{excluded} arena-chosen move{'s' if excluded != 1 else ''} excluded" if excluded else None
-            base = {"game_key": game_key, "player": player, "evaluator": self.name,
-                    "decisions": int(per_episode["decisions"].sum()), "episodes": len(per_episode), "note": note}
-            den = per_episode["decisions"].to_numpy()
-            for metric, column in zip(METRICS, ("loss", "accuracy", "inaccuracy", "mistake", "blunder"), strict=True):
-                value, low, high = ratio_interval(per_episode[column].to_numpy(), den, rounds=rounds, seed=seed,
-                                                  level=level)
-                out.append({**base, "metric": metric, "value": _null(value), "ci_low": _null(low),
-                            "ci_high": _null(high)})
-        return out
+        return summarise_decisions(rows, self.name, {
+            "acpl": lambda r: r["loss"], "accuracy_pct": lambda r: r["accuracy"],
+            "inaccuracies_per_100": _per_100("inaccuracy"), "mistakes_per_100": _per_100("mistake"),
+            "blunders_per_100": _per_100("blunder"),
+        }, rounds=rounds, seed=seed, level=level)
 
 
 def _flip(e: Eval) -> Eval:
@@ -154,5 +137,5 @@ def _result(mover_return: float) -> Eval:
     return Eval(mate=1) if mover_return > 0 else Eval(mate=-1) if mover_return < 0 else Eval(cp=0)
 
 
-def _null(x: float) -> float | None:
-    return None if math.isnan(x) else x
+def _per_100(category: str) -> PerRow:
+    return lambda r: 100 * (r["category"] == category)

@@ -13,16 +13,14 @@ position is worked out once and each decision costs a few dict lookups.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from arena.games.base import Game
-from arena.quality.base import SUMMARY_COLUMNS, Episode, decisions, row
-from arena.quality.intervals import ratio_interval
+from arena.quality.base import Episode, decisions, row
+from arena.quality.per_decision import summarise_decisions
 from arena.solvers import Solution, solve
 from arena.solvers.perfect_play import Key
 
@@ -73,26 +71,11 @@ class SolverEvaluator:
         return out
 
     def summarise(self, rows: pd.DataFrame, *, rounds: int, seed: int, level: float) -> list[dict[str, Any]]:
-        out = []
-        for (game_key, player), g in rows.groupby(["game_key", "player"], sort=True):
-            fallback = g["fallback"].fillna(False).astype(bool)
-            own = g[~fallback]
-            per_episode = pd.DataFrame({
-                "episode_id": own["episode_id"], "decisions": 1, "optimal": own["optimal"].astype(float),
-                "blunders": (own["category"] == "blunder").astype(float), "lost": own["loss"].astype(float),
-            }).groupby("episode_id").sum()
-            excluded = int(fallback.sum())
-            note = f"{excluded} arena-chosen move{'s' if excluded != 1 else ''} excluded" if excluded else None
-            base = {"game_key": game_key, "player": player, "evaluator": self.name,
-                    "decisions": int(per_episode["decisions"].sum()), "episodes": len(per_episode), "note": note}
-            den = per_episode["decisions"].to_numpy()
-            for metric, num in (("optimal_pct", 100 * per_episode["optimal"]),
-                                ("blunders_per_100", 100 * per_episode["blunders"]),
-                                ("mean_value_lost", per_episode["lost"])):
-                value, low, high = ratio_interval(np.asarray(num), den, rounds=rounds, seed=seed, level=level)
-                found = {**base, "metric": metric, "value": _null(value), "ci_low": _null(low), "ci_high": _null(high)}
-                out.append({c: found[c] for c in SUMMARY_COLUMNS})
-        return out
+        return summarise_decisions(rows, self.name, {
+            "optimal_pct": lambda r: 100 * r["optimal"].astype(float),
+            "blunders_per_100": lambda r: 100 * (r["category"] == "blunder"),
+            "mean_value_lost": lambda r: r["loss"],
+        }, rounds=rounds, seed=seed, level=level)
 
 
 def _judge(solution: Solution, key: Key, state: Any) -> _Position:
@@ -115,5 +98,3 @@ def _outcome(value: float, draw: float) -> int:
     return 0 if abs(value - draw) <= TOLERANCE else 1 if value > draw else -1
 
 
-def _null(x: float) -> float | None:
-    return None if math.isnan(x) else x
