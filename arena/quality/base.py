@@ -63,7 +63,8 @@ class DecisionAt:
 
     move_number: int
     seat: int
-    state: pyspiel.State  # the position before the move; the replay moves on from a clone, so it may be kept
+    state: pyspiel.State  # the position before the move: kept as it is, except in a game implemented in
+    # Python, where the same object moves on (read it before the iterator advances)
     action: int  # the move applied
     fallback: bool  # the arena chose it (on_illegal: random)
     row: dict[str, Any]  # the moves table's row of the applied attempt
@@ -114,12 +115,20 @@ def decisions(game: Game, episode: Episode) -> Iterator[DecisionAt]:
             yield DecisionAt(move_number, seat, state, action, r.get("fallback") == "random", r)
         if len(records) < len(seats):
             return  # truncated, or a seat forfeited here: the episode ended as the replay does
+        if not _implemented_in_python(state):
+            state = state.clone()  # the decisions yielded keep their positions
         if state.is_simultaneous_node():
-            state = state.clone()
             state.apply_actions([int(records[s]["action"]) for s in seats])
         else:
-            state = state.child(int(records[seats[0]]["action"]))
+            state.apply_action(int(records[seats[0]]["action"]))
         move_number += 1
+
+
+def _implemented_in_python(state: pyspiel.State) -> bool:
+    """A state of one of OpenSpiel's Python games (the iterated prisoner's dilemma): such a state is moved on
+    in place, never cloned. A clone of one goes through Python copying inside pybind11, and replays that
+    cloned them are the prime suspect of rare crashes of the garbage collector."""
+    return not type(state).__module__.startswith("pyspiel")
 
 
 def _applied(moves: pd.DataFrame) -> dict[int, dict[int, dict[str, Any]]]:

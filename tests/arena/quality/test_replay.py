@@ -33,3 +33,17 @@ def test_the_last_legal_attempt_is_the_move_applied():
     rows = [(0, 0, 1, 4, True, None, None), (0, 0, 2, 0, True, "random", None), (1, 1, 1, 8, True, None, None)]
     taken = [(d.seat, d.action, d.fallback) for d in decisions(load_game("tic_tac_toe"), _episode("tic_tac_toe", rows))]
     assert taken == [(0, 0, True), (1, 8, False)]
+
+
+def test_a_python_implemented_game_replays_without_cloning_its_states(monkeypatch):
+    # OpenSpiel's Python games (the iterated prisoner's dilemma) are moved on in place
+    from arena.quality import base
+
+    game = load_game("prisoners_dilemma")
+    cls = type(game.spiel.new_initial_state())
+    monkeypatch.setattr(cls, "clone", lambda self: pytest.fail("cloned a Python-implemented state"), raising=False)
+    rows = [(m, s, 1, 0, True, None, None) for m in range(2) for s in range(2)]
+    episode = Episode("e", "p", "t", "prisoners_dilemma", "prisoners_dilemma", 3, ["a", "b"], "ok",
+                      pd.DataFrame([dict(zip(COLUMNS, r, strict=True)) for r in rows], columns=COLUMNS))
+    seen = [(d.move_number, d.seat) for d in base.decisions(game, episode)]
+    assert seen[:2] == [(0, 0), (0, 1)]
