@@ -114,6 +114,8 @@ class _EngineHost:
 
     def __init__(self) -> None:
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._registered = False
         self._guard = threading.Lock()
         self.engines: dict[tuple[str, int], _Engine] = {}  # touched only on the host loop
 
@@ -122,8 +124,11 @@ class _EngineHost:
         with self._guard:
             if self._loop is None:
                 self._loop = asyncio.new_event_loop()
-                threading.Thread(target=self._loop.run_forever, name="uci-engines", daemon=True).start()
-                atexit.register(self.shutdown)
+                self._thread = threading.Thread(target=self._loop.run_forever, name="uci-engines", daemon=True)
+                self._thread.start()
+                if not self._registered:
+                    atexit.register(self.shutdown)
+                    self._registered = True
         return asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self._loop))
 
     def shutdown(self) -> None:
@@ -140,6 +145,22 @@ class _EngineHost:
         except Exception:  # noqa: BLE001 - best effort at interpreter exit
             pass
 
+    def stop(self) -> None:
+        """Quit every engine and end the host thread, its loop closed on that thread; the next move starts
+        afresh. For a process that is done with engines long before it exits (a test run), so that no engine
+        transport is left for another thread's garbage collection to finalise."""
+        with self._guard:
+            loop, thread = self._loop, self._thread
+            if loop is None or thread is None:
+                return
+            self.shutdown()
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(_QUIT_TIMEOUT_S + 1)
+            if not thread.is_alive():
+                loop.close()
+            self._loop = self._thread = None
+            self.engines = {}
+
 
 _HOST = _EngineHost()
 
@@ -155,6 +176,11 @@ async def play(key: str, seat: int, command: str, options: Mapping[str, Any], bo
         return await engine.play(board, limit)
 
     return await _HOST.submit(on_host())
+
+
+def stop_engines() -> None:
+    """Quit this process's engines and their host thread (see _EngineHost.stop)."""
+    _HOST.stop()
 
 
 def engine_pids() -> dict[tuple[str, int], int]:

@@ -29,6 +29,13 @@ needs_stockfish = pytest.mark.skipif(engine_path("stockfish") is None, reason="n
 CHESS = load_game("chess")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _engines_stopped_after_the_module():
+    # Engines and their host thread would otherwise live on through every later test of the run.
+    yield
+    uci_engines.stop_engines()
+
+
 def uci(**kw) -> UCIPlayer:
     return UCIPlayer.model_validate({"type": "uci", "nodes": 300, **kw})
 
@@ -198,3 +205,18 @@ def test_an_option_the_engine_refuses_is_a_config_error():
 def test_a_usable_uci_player_loads():
     t = load_tournament_dict(config({"name": "sf_1500", "elo": 1500}), check_player=check_player)
     assert t.players[1].display_name == "sf_1500"
+
+
+@needs_stockfish
+def test_stopped_engines_are_gone_and_the_next_move_starts_them_again():
+    spec = uci(name="sf_stopped")
+    asyncio.run(game_vs_random(UCIAgent(spec, CHESS), 0, max_moves=2))
+    pids = list(engine_pids().values())
+    assert pids
+    uci_engines.stop_engines()
+    assert engine_pids() == {}
+    for pid in pids:  # quit, not left running
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    log = asyncio.run(game_vs_random(UCIAgent(spec, CHESS), 0, max_moves=2))
+    assert log.status is EpisodeStatus.TRUNCATED and engine_pids()
