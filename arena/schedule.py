@@ -50,8 +50,11 @@ def episode_id(t: Tournament, game: GameSpec, seats: tuple[str, ...], repetition
 
 
 def count(t: Tournament) -> int:
+    """Episodes the tournament plays: all of them, or for an adaptive schedule the most it may play."""
     if t.format == "match":
         return len(t.games) * t.num_episodes
+    if t.schedule.mode == "adaptive":
+        return t.schedule.max_episodes
     pairs = len(t.players) * (len(t.players) - 1) // 2
     return len(t.games) * pairs * t.episodes_per_pairing
 
@@ -59,16 +62,31 @@ def count(t: Tournament) -> int:
 def episodes(t: Tournament) -> Iterator[EpisodeSpec]:
     """Repetitions outermost, so a tournament stopped early is still balanced."""
     names = [p.display_name for p in t.players]
-    specs = {p.display_name: p.model_dump_json() for p in t.players}
+    specs = player_specs(t)
     if t.format == "match":
         for rep, game in itertools.product(range(t.num_episodes), t.games):
             seats = tuple(names)
             seed = derive_seed(t.seed, game.key, rep)
             yield EpisodeSpec(episode_id(t, game, seats, rep, specs), game, seats, seed, rep, 0)
         return
+    if t.schedule.mode == "adaptive":
+        raise ValueError("an adaptive schedule's episodes are chosen round by round (arena.adaptive.episodes)")
     for rep, game, (a, b) in itertools.product(
         range(t.episodes_per_pairing // 2), t.games, itertools.combinations(names, 2)
     ):
-        seed = derive_seed(t.seed, game.key, a, b, rep)
-        for seating, seats in enumerate([(a, b), (b, a)]):
-            yield EpisodeSpec(episode_id(t, game, seats, rep, specs), game, seats, seed, rep, seating)
+        yield from seat_swapped_pair(t, game, (a, b), rep, specs)
+
+
+def player_specs(t: Tournament) -> dict[str, str]:
+    """Display name -> the player's full spec as JSON: what an episode_id covers of each seat."""
+    return {p.display_name: p.model_dump_json() for p in t.players}
+
+
+def seat_swapped_pair(t: Tournament, game: GameSpec, pairing: tuple[str, str], rep: int,
+                      specs: dict[str, str]) -> tuple[EpisodeSpec, EpisodeSpec]:
+    """Repetition `rep` of a round robin's pairing (a, b; a listed first among the players) in `game`: one episode
+    per seating, sharing the chance seed. An adaptive schedule plays the very same episodes."""
+    a, b = pairing
+    seed = derive_seed(t.seed, game.key, a, b, rep)
+    return (EpisodeSpec(episode_id(t, game, (a, b), rep, specs), game, (a, b), seed, rep, 0),
+            EpisodeSpec(episode_id(t, game, (b, a), rep, specs), game, (b, a), seed, rep, 1))

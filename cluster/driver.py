@@ -10,7 +10,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,6 +49,7 @@ class RunSummary:
     errors: int
     seconds: float
     interrupted: bool = False
+    stop: str | None = None  # an adaptive schedule: why it stopped, in words (None while it has not)
 
     @property
     def root(self) -> Path | str:
@@ -155,6 +156,10 @@ def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress
     is written, unless `extend` and the change only adds players, games or episodes. `done`: the ids of the
     episodes already in the folder and how many remain, when the caller has just read them."""
     root = root or results_root(t)
+    if t.schedule.mode == "adaptive":
+        from cluster.adaptive_driver import run_adaptive
+
+        return run_adaptive(t, plan, show_progress, root, extend, done[0] if done is not None else None)
     manifest = Manifest(root, t, extend)
     for table in TABLES:
         root.child(table).remove_stale_temporaries()
@@ -178,45 +183,59 @@ def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress
     manifest.save(scheduled=scheduled, shard_size=shard_size)
     log.info("%s: %d scheduled, %d already done, shards of %d, %d in flight on %d CPUs",
              t.name, scheduled, len(done_ids), shard_size, max_in_flight, cpus)
-    t_ref, plan_ref = ray.put(t), ray.put(plan or BackendPlan())
-    buffer, in_flight = _Buffer(root), {}
-    finished = _Finished()
-    live = live_counts() if show_progress else None
-    numbers = itertools.count()
+    player = ShardPlayer(t, plan, root, live_counts() if show_progress else None, max_in_flight)
     start = time.perf_counter()
-    shards = _shards(pending(), shard_size)
     interrupted = False
     models = any(isinstance(p, LLMPlayer) for p in t.players)
     with EpisodeProgress(remaining, enabled=show_progress, models=models) as bar, sigterm_as_interrupt():
         try:
-            for shard in itertools.chain(shards, [None]):
-                if shard is not None:
-                    number = next(numbers)
-                    in_flight[play_shard_task.remote(t_ref, shard, plan_ref, live, number)] = (number, shard)
-                while in_flight and (shard is None or len(in_flight) >= max_in_flight):
-                    ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=POLL_S if live else None)
-                    if not ready:  # nothing finished yet: show what the running shards report
-                        bar.show(*finished.with_running(live, {n for n, _ in in_flight.values()}))
-                        continue
-                    tables = _collect(t, ready[0], in_flight.pop(ready[0])[1])
-                    with stop_deferred():  # a stop between the two would save episodes it never counted
-                        finished.add(tables)
-                        buffer.add(tables)  # last: a write's own deferral ends inside it
-                    bar.show(*finished.with_running(live, {n for n, _ in in_flight.values()}))
+            player.play(pending(), shard_size, bar)
         except KeyboardInterrupt:
             interrupted = True
             stop_quietly()
-            for ref in in_flight:
-                ray.cancel(ref, force=True)
+            player.cancel()
         finally:
-            buffer.flush()
+            player.buffer.flush()
     if interrupted:
         stop_quietly()  # sigterm_as_interrupt gave SIGTERM its old handler back
     seconds = time.perf_counter() - start
+    finished = player.finished
     manifest.save("interrupted" if interrupted else "finished", skipped=skipped, played=finished.episodes,
                   errors=finished.errors,
                   seconds=round(seconds, 3))
     return RunSummary(root, scheduled, skipped, finished.episodes, finished.errors, seconds, interrupted)
+
+
+class ShardPlayer:
+    """Plays episodes as Ray tasks, a shard each, at most `max_in_flight` at once; their rows go to the buffer."""
+
+    def __init__(self, t: Tournament, plan: BackendPlan | None, root: ResultsDir, live, max_in_flight: int):
+        self.t = t
+        self.t_ref, self.plan_ref = ray.put(t), ray.put(plan or BackendPlan())
+        self.buffer, self.in_flight, self.finished = _Buffer(root), {}, _Finished()
+        self.live, self.max_in_flight, self.numbers = live, max_in_flight, itertools.count()
+
+    def play(self, specs: Iterable[EpisodeSpec], shard_size: int, bar: EpisodeProgress) -> None:
+        """Every episode of `specs`, returning when the last shard's rows are in the buffer."""
+        in_flight = self.in_flight
+        for shard in itertools.chain(_shards(iter(specs), shard_size), [None]):
+            if shard is not None:
+                number = next(self.numbers)
+                in_flight[play_shard_task.remote(self.t_ref, shard, self.plan_ref, self.live, number)] = (number, shard)
+            while in_flight and (shard is None or len(in_flight) >= self.max_in_flight):
+                ready, _ = ray.wait(list(in_flight), num_returns=1, timeout=POLL_S if self.live else None)
+                if not ready:  # nothing finished yet: show what the running shards report
+                    bar.show(*self.finished.with_running(self.live, {n for n, _ in in_flight.values()}))
+                    continue
+                tables = _collect(self.t, ready[0], in_flight.pop(ready[0])[1])
+                with stop_deferred():  # a stop between the two would save episodes it never counted
+                    self.finished.add(tables)
+                    self.buffer.add(tables)  # last: a write's own deferral ends inside it
+                bar.show(*self.finished.with_running(self.live, {n for n, _ in in_flight.values()}))
+
+    def cancel(self) -> None:
+        for ref in self.in_flight:
+            ray.cancel(ref, force=True)
 
 
 class _Finished:

@@ -59,12 +59,32 @@ class EpisodeProgress:
                    TextColumn("errors: {task.fields[errors]}")]
         if models:
             columns.append(TextColumn("requests: {task.fields[requests]}  spent: ${task.fields[spent]:.4f}"))
+        columns.append(TextColumn("{task.fields[note]}"))
         self._progress = Progress(
             *columns, console=self.console, disable=not enabled or self.log_lines, refresh_per_second=4,
             redirect_stdout=False, redirect_stderr=False, transient=True,  # the summary line replaces it
         )
         self._task = self._progress.add_task("episodes", total=total, rate=0.0, errors=0, eta=_clock(None),
-                                             requests=0, spent=0.0)
+                                             requests=0, spent=0.0, note="")
+        self.enabled = enabled
+        self._note = ""
+
+    def note(self, text: str) -> None:
+        """A few words after the figures, e.g. an adaptive schedule's widest interval against its target."""
+        self._note = text
+        self._progress.update(self._task, note=text)
+
+    def set_total(self, total: int) -> None:
+        """A schedule that grows round by round: the episodes chosen so far."""
+        self.total = total
+        self._progress.update(self._task, total=total)
+
+    def say(self, line: str) -> None:
+        """A line above the bar (on a terminal) or in the log, with or without a bar: what an adaptive round chose."""
+        if self._progress.live.is_started:
+            self._progress.console.print(line, highlight=False, markup=False)
+        else:
+            print(line, file=sys.stderr, flush=True)
 
     def __enter__(self) -> EpisodeProgress:
         self._progress.start()
@@ -101,7 +121,7 @@ class EpisodeProgress:
             extra = f", requests in flight: {requests}, spent ${spent_usd:.4f}" if self.models else ""
             print(f"episodes {self.done}/{self.total} ({100 * self.done / max(self.total, 1):.0f}%), "
                   f"{self.done / elapsed:.1f}/s, ETA {'?' if eta is None else f'{eta:.0f} s'}, "
-                  f"errors: {errors}{extra}", file=sys.stderr, flush=True)
+                  f"errors: {errors}{extra}{', ' + self._note if self._note else ''}", file=sys.stderr, flush=True)
 
 
 class ServeProgress:

@@ -53,7 +53,9 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
     run_log = RunLog(log_path(root.local_path, t.name), verbose=verbose or t.log_level == "DEBUG", level=t.log_level)
     where = f"the Ray cluster at {address or os.environ['RAY_ADDRESS']}" if address or os.environ.get("RAY_ADDRESS") \
         else "an embedded Ray"
-    print(f"{t.name}: {pending} episodes to play on {where}{estimate.inline}; Ray, Serve and vLLM log to {_shown(run_log.path)}",
+    amount = f"up to {pending} episodes (adaptive, to ±{t.schedule.target_ci:g} Elo)" \
+        if t.schedule.mode == "adaptive" else f"{pending} episodes"
+    print(f"{t.name}: {amount} to play on {where}{estimate.inline}; Ray, Serve and vLLM log to {_shown(run_log.path)}",
           file=sys.stderr, flush=True)
     if estimate.line:
         print(estimate.line, file=sys.stderr, flush=True)
@@ -65,8 +67,11 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
 
 def _play(t: Tournament, root, address: str | None, progress: bool, extend: bool, run_log, done: set[str],
           pending: int) -> int:
+    # cluster.adaptive_driver before Ray connects: in a submitted job, importing it after ray.init() failed with
+    # "cannot import name 'sequential' from 'arena.adaptive'" although the file was in the job's working_dir.
     from backends.plan import prepare
     from cluster import serve_app
+    from cluster.adaptive_driver import run_adaptive  # noqa: F401
     from cluster.driver import run_tournament
     from cluster.progress import ServeProgress
     from cluster.ray_session import connect
@@ -90,6 +95,9 @@ def _play(t: Tournament, root, address: str | None, progress: bool, extend: bool
         print(f"error: {model} could not play: {reason}", file=sys.stderr)
     if summary.skipped:
         print(f"resumed: skipped {summary.skipped} episodes already in {_shown(summary.root)}", file=sys.stderr)
+    if summary.stop:
+        print(f"schedule: stopped: {summary.stop}; every round in {_shown(summary.root)}/schedule.json",
+              file=sys.stderr)
     rate = summary.played / summary.seconds if summary.seconds else 0.0
     print(f"played {summary.played} episodes ({summary.errors} errors) in {summary.seconds:.1f} s "
           f"({rate:.1f}/s); results in {_shown(summary.root)}", file=sys.stderr)
@@ -136,6 +144,13 @@ def _already_played(t: Tournament, root, extend: bool, address: str | None = Non
     from arena.schedule import count
 
     scheduled = count(t)
+    if t.schedule.mode == "adaptive":
+        from arena.adaptive.record import ScheduleRecord
+
+        record = ScheduleRecord.read(root)
+        scheduled = record.scheduled
+        print(f"schedule: stopped after {len(record.rounds)} rounds: {(record.stop or {}).get('words', '')}",
+              file=sys.stderr)
     Manifest(root, t, extend).save("finished", scheduled=scheduled, skipped=scheduled, played=0, errors=0, seconds=0.0)
     where = _shown(root.local_path or root.uri)
     print(f"resumed: skipped {scheduled} episodes already in {where}", file=sys.stderr)

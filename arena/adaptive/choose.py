@@ -74,11 +74,12 @@ class RoundChoice:
 
 def next_round(observed: Observed, ratings: Ratings | None, *, target_ci: float, batch_episodes: int,
                min_per_pairing: int, rng: np.random.Generator, remaining_episodes: int | None = None,
-               prior_sd: float | None = 1000.0) -> RoundChoice:
+               prior_sd: float | None = 1000.0, closed: frozenset[tuple[str, str]] = frozenset()) -> RoundChoice:
     """The next round after `observed`, rated as `ratings` (pooled scope; None before any episode).
 
     `batch_episodes` bounds this round (beyond the fill); `remaining_episodes` is what the schedule
     may still play in all (None: no cap), which decides whether the target is still within reach.
+    `closed`: pairings (either order) that get no more than their fill, e.g. those whose sequential test decided.
     """
     if min_per_pairing < 2:
         raise ValueError("min_per_pairing must be at least 2: one episode in each seating")
@@ -89,8 +90,10 @@ def next_round(observed: Observed, ratings: Ratings | None, *, target_ci: float,
         return RoundChoice(tuple(allocations))
     theta, contrasts, names, half = current
     budget = max(0, batch_episodes - 2 * int(fill.sum())) // 2
+    index = {name: k for k, name in enumerate(observed.players)}
+    shut = {(min(index[a], index[b]), max(index[a], index[b])) for a, b in closed}
     pairs, best, reasons, hopeless = _shrink(observed, theta, contrasts, names, half, fill, target_ci, budget, rng,
-                                             remaining_episodes, prior_sd)
+                                             remaining_episodes, prior_sd, shut)
     n = observed.by_seating()
     played = n + n.transpose(0, 2, 1) + 2 * (fill + fill.transpose(0, 2, 1))  # a pair: one episode per seating
     allocations += _spread(observed, pairs, reasons, played)
@@ -127,7 +130,8 @@ def _current(observed: Observed, ratings: Ratings | None):
     return theta, eye - 1.0 / p, np.array(names), half
 
 
-def _shrink(observed: Observed, theta, contrasts, names, half, fill, target, budget, rng, remaining, prior_sd):
+def _shrink(observed: Observed, theta, contrasts, names, half, fill, target, budget, rng, remaining, prior_sd,
+            shut: set[tuple[int, int]]):
     """Greedy seat-swapped pairs (P, P, i < j), the best first gain per episode, a reason per pairing, and
     whether no pair can help (the excess is out of reach within the cap, or nothing cuts it at all)."""
     p = len(theta)
@@ -140,7 +144,10 @@ def _shrink(observed: Observed, theta, contrasts, names, half, fill, target, bud
     upper = np.triu(np.ones((p, p), bool), k=1)
     order = rng.permutation(int(upper.sum()))  # tie-breaking among equal gains
     cells = np.argwhere(upper)[order]
+    cells = cells[[(int(i), int(j)) not in shut for i, j in cells]] if shut else cells
     pairs = np.zeros((p, p), np.int64)
+    if not len(cells):  # every pairing is closed: nothing to give the batch to
+        return pairs, 0.0, {}, False
     best, hopeless = math.inf, False
     for step in range(budget):
         after = scale[:, None, None] * np.sqrt(variance_after(cov, contrasts, weights, 2.0))

@@ -9,7 +9,11 @@ Checked after every refit, in this order:
 - `nothing_helps`: by the Fisher information of the fit, even the best pairing,
   played for every episode the cap still allows, would not bring the intervals to
   the target (for instance a player who won every game against everyone: more of
-  the same games hardly bound its rating from above). `next_round` finds this one.
+  the same games hardly bound its rating from above). `next_round` finds this one;
+- `budget` (a tournament's run only): the models have spent `schedule.budget_usd`;
+- `decided` (with sequential tests): every pairing's test has accepted a hypothesis;
+- `no_results` (a tournament's run only): a whole round gave no rated episode (every one
+  errored), so playing on would only repeat the failure.
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ class StopReason(StrEnum):
     SEPARATED = "separated"
     MAX_EPISODES = "max_episodes"
     NOTHING_HELPS = "nothing_helps"
+    BUDGET = "budget"
+    DECIDED = "decided"
+    NO_RESULTS = "no_results"
 
 
 def stop_reason(observed: Observed, ratings: Ratings | None, *, target_ci: float, max_episodes: int,

@@ -188,6 +188,41 @@ class ServeSettings(StrictModel):
     ready_timeout_s: float = Field(default=900.0, gt=0, description="Give up when the models are not healthy by then.")
 
 
+class SPRTSettings(StrictModel):
+    """A sequential test per pairing (H0: A is elo0 better than B, H1: elo1), over seat-swapped pairs of episodes."""
+
+    elo0: float = Field(default=0.0, allow_inf_nan=False, description="Elo difference of the null hypothesis (logistic Elo).")
+    elo1: float = Field(default=50.0, allow_inf_nan=False, description="Elo difference of the alternative; above elo0.")
+    alpha: float = Field(default=0.05, gt=0, lt=0.5, description="Chance of accepting H1 when H0 holds.")
+    beta: float = Field(default=0.05, gt=0, lt=0.5, description="Chance of accepting H0 when H1 holds.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SPRTSettings:
+        if self.elo1 <= self.elo0:
+            raise ValueError(f"schedule.sprt: elo1 ({self.elo1:g}) must be above elo0 ({self.elo0:g})")
+        return self
+
+
+class ScheduleSettings(StrictModel):
+    """How many episodes of which pairings: a fixed round robin, or adaptive rounds to a precision target."""
+
+    mode: Literal["fixed", "adaptive"] = Field(
+        default="fixed", description="'fixed': every pairing episodes_per_pairing times; 'adaptive': rounds chosen by "
+        "how much they narrow the rating intervals still wider than target_ci (docs: Adaptive schedules).")
+    target_ci: float = Field(default=50.0, gt=0, allow_inf_nan=False,
+                             description="Adaptive: stop when every rating's 95% half-width is at most this (Elo points).")
+    batch_episodes: int = Field(default=200, ge=2, description="Adaptive: episodes per round, at most (beyond the fill).")
+    min_per_pairing: int = Field(default=4, ge=2, description="Adaptive: every pairing plays at least this many episodes "
+                                 "in every game, half in each seating.")
+    max_episodes: int = Field(default=20_000, gt=0, description="Adaptive: stop after this many episodes in all.")
+    budget_usd: float | None = Field(default=None, gt=0, description="Adaptive: stop starting rounds once the models "
+                                     "have spent this much (the tournament's budget_usd still caps spending itself).")
+    separate_adjacent: bool = Field(default=True, description="Adaptive: also stop when every two players adjacent in "
+                                    "the ranking have intervals that do not overlap.")
+    sprt: SPRTSettings | None = Field(default=None, description="Adaptive: stop playing a pairing (beyond "
+                                      "min_per_pairing) once its sequential test decides (docs: Sequential tests).")
+
+
 class RatingReference(StrictModel):
     """A player of known strength whose rating is fixed, so that tournaments report on one scale."""
 
@@ -251,6 +286,11 @@ class Tournament(StrictModel):
     quality: bool = Field(
         default=False, description="Compute the move-quality table (`arena quality`) when the tournament ends."
     )
+    schedule: ScheduleSettings = Field(
+        default_factory=ScheduleSettings,
+        description="Which pairings play how often: fixed (episodes_per_pairing) or adaptive rounds to a precision "
+        "target, e.g. {mode: adaptive, target_ci: 50, max_episodes: 20000}.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Tournament:
@@ -268,6 +308,10 @@ class Tournament(StrictModel):
                 raise ValueError(
                     f"episodes_per_pairing: {self.episodes_per_pairing} is odd; it must be even so every pair plays both seatings"
                 )
+        if self.schedule.mode == "adaptive" and self.format != "round_robin":
+            raise ValueError("schedule: mode adaptive chooses pairings of a round robin; set format: round_robin")
+        if self.schedule.mode != "adaptive" and self.schedule.sprt is not None:
+            raise ValueError("schedule.sprt: sequential tests run in adaptive schedules; set schedule.mode: adaptive")
         if self.mode is not None:
             _check_mode(self.mode, [p.type for p in self.players])
         return self

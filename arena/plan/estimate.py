@@ -72,10 +72,13 @@ def seat_counts(t: Tournament) -> dict[tuple[str, int, str], int]:
             for seat, name in enumerate(names):
                 out[(game.key, seat, name)] = out.get((game.key, seat, name), 0) + t.num_episodes
             continue
-        # Round robin: each pair plays both seatings, episodes_per_pairing / 2 times each.
+        # Round robin: each pair plays both seatings, episodes_per_pairing / 2 times each; an adaptive schedule's
+        # max_episodes spread evenly (where it goes is known only as it plays).
+        per_pairing = t.episodes_per_pairing if t.schedule.mode != "adaptive" else \
+            count(t) // (len(names) * (len(names) - 1) // 2 * len(t.games))
         for name in names:
             for seat in (0, 1):
-                out[(game.key, seat, name)] = (len(names) - 1) * t.episodes_per_pairing // 2
+                out[(game.key, seat, name)] = (len(names) - 1) * per_pairing // 2
     return out
 
 
@@ -120,6 +123,12 @@ def plan(t: Tournament, facts: Facts, limits: Limits, assumptions: list[str] | N
     notes = [*(assumptions or []), ENGINE_NOTE]
     for name in groups:
         notes += [n for n in limits(name, t).notes if n not in notes]
+    if t.schedule.mode == "adaptive":
+        low = adaptive_fill(t) / count(t)
+        notes.append(f"adaptive schedule: the figures' high ends are max_episodes ({count(t)}) played; the low "
+                     f"ends only the first round's fill ({adaptive_fill(t)} episodes), where it may stop")
+        models = [m.model_copy(update={k: _low_scaled(getattr(m, k), low) for k in _PER_MODEL}) for m in models]
+        times = [x.model_copy(update={"minutes": _low_scaled(x.minutes, low)}) for x in times]
     return Plan(
         tournament=t.name, episodes=count(t), games=games, models=models,
         calls=sum((m.calls for m in models), ZERO), prompt_tokens=sum((m.prompt_tokens for m in models), ZERO),
@@ -129,6 +138,19 @@ def plan(t: Tournament, facts: Facts, limits: Limits, assumptions: list[str] | N
         minutes=Range(low=max(x.minutes.low for x in times), high=slowest.minutes.high),
         limited_by=f"{slowest.group} {slowest.limited_by}", assumptions=notes,
     )
+
+
+_PER_MODEL = ("calls", "prompt_tokens", "completion_tokens", "cost_usd")
+
+
+def adaptive_fill(t: Tournament) -> int:
+    """The episodes of an adaptive schedule's first round: min_per_pairing (both seatings) of every pairing, every game."""
+    n = len(t.players)
+    return min(count(t), 2 * -(-t.schedule.min_per_pairing // 2) * n * (n - 1) // 2 * len(t.games))
+
+
+def _low_scaled(r: Range | None, by: float) -> Range | None:
+    return None if r is None else Range(low=r.low * by, high=r.high)
 
 
 def _add_game(use: _Usage, p: LLMPlayer, f: ModelFacts, g: GameLengths, episodes_by_seat: dict[int, int]) -> None:

@@ -87,11 +87,15 @@ def check_definition(root: ResultsDir, t: Tournament, extend: bool = False) -> t
 
 def pending_episodes(t: Tournament, root: ResultsDir, done: set[str] | None = None) -> int:
     """How many of the tournament's episodes are not yet played to an end in `root` (`done`: the ids of
-    those that are, when the caller has read them)."""
+    those that are, when the caller has read them); for an adaptive schedule, at most how many (0 once it stopped)."""
     from arena.results.reader import completed_episode_ids
     from arena.schedule import episodes
 
     done = completed_episode_ids(root) if done is None else done
+    if t.schedule.mode == "adaptive":
+        from arena.adaptive.record import ScheduleRecord
+
+        return ScheduleRecord.read(root).pending(t, done)
     return sum(spec.episode_id not in done for spec in episodes(t))
 
 

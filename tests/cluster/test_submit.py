@@ -1,6 +1,7 @@
 """`arena submit` against a real local Ray cluster (a CPU-less head with the job API, one worker node)
 started with token authentication: refused without the token or with a wrong one, run with it."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -66,6 +67,20 @@ def test_submit_wait_plays_the_tournament_on_the_cluster(token_cluster, tmp_path
     assert "Move quality: tic_tac_toe (solver)" in out.stdout  # quality: true, computed in the job
     assert list((results / "results" / "submitted" / "quality").glob("part-*.parquet"))
     assert token not in out.stdout + out.stderr
+
+
+def test_an_adaptive_schedule_runs_as_a_job(token_cluster, tmp_path):
+    cluster, token, results = token_cluster
+    out = submit(tmp_path, "--address", cluster.dashboard_url, "--wait", "--override", "name=submitted_adaptive",
+                 "--override", "quality=false", "--override", "schedule.mode=adaptive",
+                 "--override", "schedule.target_ci=250", "--override", "schedule.max_episodes=120",
+                 RAY_AUTH_TOKEN=token)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert "schedule: round 1: 24 episodes (24 to fill)" in out.stdout and "schedule: stopped: " in out.stdout
+    record = json.loads((results / "results" / "submitted_adaptive" / "schedule.json").read_text())
+    assert record["stop"]["reason"] and record["rounds"][0]["episodes"] == 24
+    ids = raw_episode_ids(results / "results" / "submitted_adaptive")
+    assert len(ids) == len(set(ids)) == sum(r["episodes"] for r in record["rounds"])
 
 
 def test_submit_returns_at_once_with_the_commands_to_follow_the_job(token_cluster, tmp_path):

@@ -13,15 +13,17 @@ from arena.config.models import (
     ProviderLimits,
     RandomPlayer,
     RatingReference,
+    ScheduleSettings,
     ServeSettings,
     SolverPlayer,
+    SPRTSettings,
     Tournament,
     UCIPlayer,
 )
 from arena.config.reference import MissingDescription, _cell, models, reference
 
 EVERY_MODEL = [Tournament, GameSpec, RandomPlayer, MCTSPlayer, SolverPlayer, UCIPlayer, HumanPlayer, LLMPlayer,
-               ProviderLimits, ServeSettings, RatingReference]
+               ProviderLimits, ServeSettings, RatingReference, ScheduleSettings, SPRTSettings]
 
 
 def sections(text: str) -> dict[str, str]:

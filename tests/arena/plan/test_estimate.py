@@ -92,3 +92,15 @@ def test_lengths_are_measured_once_and_kept(monkeypatch):
 def test_max_moves_shortens_the_game():
     short = lengths.game_lengths("connect_four", {}, 4, "v1")
     assert short.decisions_p90 == [2.0, 2.0]
+
+
+def test_an_adaptive_schedule_is_priced_from_its_fill_to_max_episodes():
+    # 3 players, 2 games: 3 pairings x 2 games x 4 = 24 fill episodes; 36 is the fixed round robin of 6 per pairing.
+    fixed = plan(Tournament.model_validate(ROUND_ROBIN), facts(), no_limits)
+    adaptive = plan(Tournament.model_validate({**ROUND_ROBIN, "schedule": {"mode": "adaptive", "max_episodes": 36}}),
+                    facts(), no_limits)
+    assert adaptive.episodes == fixed.episodes == 36
+    assert adaptive.cost_usd.high == pytest.approx(fixed.cost_usd.high)
+    assert adaptive.cost_usd.low == pytest.approx(fixed.cost_usd.low * 24 / 36)
+    assert adaptive.calls.high == pytest.approx(fixed.calls.high)
+    assert any("fill (24 episodes)" in note for note in adaptive.assumptions)
