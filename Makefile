@@ -67,6 +67,7 @@ bench: $(STAMP) $(TINY_MODEL)
 	$(PY) bench/vllm_batching.py
 	$(PY) bench/ratings.py
 	$(PY) bench/quality.py
+	$(PY) bench/adaptive.py
 	$(PY) bench/cli_startup.py
 
 clean:

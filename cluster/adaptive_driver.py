@@ -193,5 +193,7 @@ def _width_note(number: int, widest_now: float | None, target: float) -> str:
 def _round_line(number: int, choice, widest_now: float | None, target: float) -> str:
     width = "no ratings yet" if widest_now is None else f"widest ±{widest_now:.0f} Elo, target ±{target:g}"
     fill = sum(a.episodes for a in choice.allocations if a.reason.startswith("fill"))
+    pairings, games = len({a.players for a in choice.allocations}), len({a.game for a in choice.allocations})
+    where = f"{pairings} pairing{'s' * (pairings != 1)}" + (f" in {games} games" if games > 1 else "")
     parts = f"{choice.episodes} episodes" + (f" ({fill} to fill)" if fill else "")
-    return f"schedule: round {number}: {parts} over {len(choice.allocations)} pairings and games; {width}"
+    return f"schedule: round {number}: {parts} to {where}; {width}"

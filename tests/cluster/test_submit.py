@@ -76,7 +76,7 @@ def test_an_adaptive_schedule_runs_as_a_job(token_cluster, tmp_path):
                  "--override", "schedule.target_ci=250", "--override", "schedule.max_episodes=120",
                  RAY_AUTH_TOKEN=token)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
-    assert "schedule: round 1: 24 episodes (24 to fill)" in out.stdout and "schedule: stopped: " in out.stdout
+    assert "schedule: round 1: 24 episodes (24 to fill) to 3 pairings in 2 games" in out.stdout and "schedule: stopped: " in out.stdout
     record = json.loads((results / "results" / "submitted_adaptive" / "schedule.json").read_text())
     assert record["stop"]["reason"] and record["rounds"][0]["episodes"] == 24
     ids = raw_episode_ids(results / "results" / "submitted_adaptive")

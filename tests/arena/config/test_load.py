@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+import yaml
 
 from arena.config.errors import ConfigError
 from arena.config.load import load_tournament, load_tournament_dict
@@ -40,6 +41,14 @@ def test_example_multi_game_config_loads():
     assert [g.name for g in t.games] == ["tic_tac_toe", "connect_four", "kuhn_poker", "prisoners_dilemma", "matching_pennies"]
     assert t.games[3].params == {"max_game_length": 10}
     assert t.players[0].model == "litellm_groq/llama3-8b-8192" and t.players[0].max_tokens == 200
+
+
+def test_example_adaptive_config_loads_and_overrides_reach_the_schedule():
+    t = load_tournament(str(CONFIGS / "adaptive.yaml"), ["schedule.target_ci=80", "schedule.sprt.elo1=30"])
+    assert t.schedule.mode == "adaptive" and t.schedule.target_ci == 80 and t.schedule.max_episodes == 2000
+    assert t.schedule.sprt is not None and t.schedule.sprt.elo1 == 30
+    problem = error({**yaml.safe_load((CONFIGS / "adaptive.yaml").read_text()), "format": "match"}, [])
+    assert "schedule: mode adaptive chooses pairings of a round robin" in str(problem)
 
 
 def test_overrides_address_bga_keys_before_translation():
