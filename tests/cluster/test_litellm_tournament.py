@@ -139,3 +139,27 @@ players: [{type: llm, model: litellm_groq/llama3-8b-8192}, {type: random}]
         "error: players.0.model: model 'litellm_groq/llama3-8b-8192' needs the API key in GROQ_API_KEY; "
         "set it in the environment or in ./.env"]
     assert not (tmp_path / "out").exists()
+
+
+def test_an_adaptive_schedule_stops_on_its_budget_and_on_a_round_without_results(tmp_path):
+    with start_server(require_api_key="sk-the-right-one-000000") as locked, start_server() as priced:
+        models = (f"models:\n  - name: litellm_openai/test-model\n    api_base: {locked.url}\n    api_key_env: ARENA_A_KEY\n"
+                  f"  - name: litellm_hosted_vllm/test-model\n    api_base: {priced.url}\n"
+                  "    input_cost_per_token: 0.0001\n")
+        schedule = "schedule: {mode: adaptive, target_ci: 10, batch_episodes: 20, min_per_pairing: 4, budget_usd: 0.5}\n"
+        paid = run_arena(tmp_path, "name: paid\noutput_dir: out\nlitellm_models: models.yaml\ngames: [{name: tic_tac_toe}]\n"
+                         "players: [{type: llm, model: litellm_hosted_vllm/test-model}, {type: random}, "
+                         "{type: mcts, simulations: 5}]\n" + schedule, models, ARENA_A_KEY="sk-wrong-one-111111111")
+        assert paid.returncode == 0, paid.stderr
+        assert "schedule: stopped: schedule.budget_usd ($0.5) spent" in paid.stderr
+        spent = table(tmp_path / "out" / "paid", "seats").cost_usd.sum()
+        assert 0.5 <= spent < 0.5 + 0.5  # the round under way finishes: at most a round's spend over
+        broken = run_arena(tmp_path, "name: broken\noutput_dir: out\nlitellm_models: models.yaml\n"
+                           "games: [{name: tic_tac_toe}]\n"
+                           "players: [{type: llm, model: litellm_openai/test-model}, {type: random}]\n" + schedule,
+                           models, ARENA_A_KEY="sk-wrong-one-111111111")
+        assert broken.returncode == 0, broken.stderr
+        assert "schedule: stopped: a whole round gave no result" in broken.stderr
+        assert len(table(tmp_path / "out" / "broken", "episodes")) == 4  # one round, not one after another
+    shutil.rmtree(paid.ray_tmpdir, ignore_errors=True)
+    shutil.rmtree(broken.ray_tmpdir, ignore_errors=True)
