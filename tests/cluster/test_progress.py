@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from arena.config import Tournament
-from cluster import driver
+from cluster import driver, progress
 from cluster.progress import EpisodeProgress, eta_seconds
 
 
@@ -65,3 +65,17 @@ def test_a_lost_progress_actor_never_stops_the_run(ray_local, tmp_path, monkeypa
     })
     summary = driver.run_tournament(t, show_progress=True)
     assert (summary.played, summary.errors) == (8, 0)
+
+
+def test_without_a_terminal_the_log_line_carries_the_schedules_note(monkeypatch, capsys):
+    monkeypatch.setattr(progress, "LOG_EVERY_S", 0.0)
+    bar = progress.EpisodeProgress(0, enabled=True)
+    assert bar.log_lines  # pytest's stderr is no terminal
+    with bar:
+        bar.say("schedule: round 2: 60 episodes to 3 pairings; widest ±581 Elo, target ±150")
+        bar.set_total(72)
+        bar.note("round 2  widest ±581 / target ±150 Elo")
+        bar.show(30, 0)
+    err = capsys.readouterr().err
+    assert "schedule: round 2: 60 episodes" in err
+    assert "episodes 30/72 (42%)" in err and "round 2  widest ±581 / target ±150 Elo" in err
