@@ -85,7 +85,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_submit(args: argparse.Namespace) -> int:
     from cluster.submit import submit_command
 
-    return submit_command(args.config, _overrides(args), args.address, wait=args.wait, extend=args.extend)
+    return submit_command(args.config, _overrides(args), args.address, wait=args.wait, extend=args.extend,
+                          over_budget=args.over_budget)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -234,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the cluster's dashboard, e.g. http://127.0.0.1:8265; default: RAY_ADDRESS")
     submit.add_argument("--wait", action="store_true", help="follow the job's logs; exit with its status")
     submit.add_argument("--extend", action="store_true", help="passed to arena run: add players, games or episodes")
+    submit.add_argument("--over-budget", action="store_true",
+                        help="passed to arena run: start even when the plan's lowest estimate exceeds budget_usd")
     submit.set_defaults(func=cmd_submit)
 
     serve = _command(sub, "serve", "manage a long-lived Serve application of a config's vllm_* models",

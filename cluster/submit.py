@@ -77,16 +77,19 @@ def _config_in_project(config: str) -> str:
                           "as the job's working_dir); move it under configs/") from None
 
 
-def entrypoint(config: str, overrides: list[str], extend: bool = False) -> str:
+def entrypoint(config: str, overrides: list[str], extend: bool = False, over_budget: bool = False) -> str:
     args = ["arena", "run", _config_in_project(config)]
     if overrides:
         args += ["--override", *overrides]
     if extend:
         args.append("--extend")
+    if over_budget:
+        args.append("--over-budget")
     return shlex.join(args)
 
 
-def submit_command(config: str, overrides: list[str], address: str, wait: bool, extend: bool = False) -> int:
+def submit_command(config: str, overrides: list[str], address: str, wait: bool, extend: bool = False,
+                   over_budget: bool = False) -> int:
     # Only the config itself is checked here: keys and model folders live on the cluster's
     # nodes, and `arena run` checks them there before any episode starts.
     address = address or os.environ.get("RAY_ADDRESS")
@@ -94,7 +97,7 @@ def submit_command(config: str, overrides: list[str], address: str, wait: bool, 
         raise ConfigError("--address: which cluster? e.g. --address http://127.0.0.1:8265 after "
                           "`ray dashboard ray_cluster.yaml` (or set RAY_ADDRESS)")
     t = load_tournament(config, overrides)
-    command = entrypoint(config, overrides, extend)
+    command = entrypoint(config, overrides, extend, over_budget)
     client = job_client(address)
     # Nothing secret in the runtime_env: the dashboard shows it to anyone who can see the cluster.
     job_id = client.submit_job(entrypoint=command, runtime_env={"working_dir": str(PROJECT),

@@ -97,3 +97,10 @@ def test_config_outside_the_project_is_a_clear_error(tmp_path):
     out = subprocess.run([sys.executable, "-m", "arena.cli", "submit", str(config), "--address", "http://127.0.0.1:9"],
                          env=clean_env(HOME=str(tmp_path)), cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "must be inside the project folder" in out.stderr
+
+
+def test_the_jobs_command_carries_the_run_flags():
+    from cluster.submit import entrypoint
+
+    command = entrypoint(str(ROOT / "configs" / "demo.yaml"), ["seed=3"], extend=True, over_budget=True)
+    assert command == "arena run configs/demo.yaml --override seed=3 --extend --over-budget"
