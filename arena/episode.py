@@ -58,6 +58,7 @@ async def play_episode(
         else:
             decisions = await asyncio.gather(*(_act(agents[t.player], t, text, log) for t in turns))
         for turn, decision in zip(turns, decisions, strict=True):
+            _check_legal(turn, decision, agents[turn.player])
             _record(log, turn, text, decision)
         log.num_moves += 1
         if log.forfeit_seats:
@@ -82,6 +83,16 @@ async def _act(agent: Agent, turn: Turn, state_text: str, log: EpisodeLog) -> De
         for i, attempt in enumerate(e.attempts, 1):
             log.moves.append(MoveLog(log.num_moves, turn.player, state_text, i, attempt))
         raise
+
+
+def _check_legal(turn: Turn, decision: Decision, agent: Agent) -> None:
+    """OpenSpiel applies whatever action it is given, unchecked in most games: an action past the board
+    writes outside it (hex's apply_action(10_000) corrupts memory that crashes the process later). So a
+    decision is checked before it is recorded or applied; one that is not legal is a bug in its player."""
+    if decision.forfeit or decision.action in turn.state.legal_actions(turn.player):
+        return
+    raise ValueError(f"seat {turn.player} ({type(agent).__name__}) chose action {decision.action}, which is not a "
+                     "legal move here: a bug in that player")
 
 
 def _record(log: EpisodeLog, turn: Turn, state_text: str, decision: Decision) -> None:

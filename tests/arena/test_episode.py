@@ -99,3 +99,26 @@ def test_player_failure_propagates_but_keeps_attempts_made():
                                  [random.Random(1), random.Random(2)], None, log))
     assert [m.attempt.raw_response for m in log.moves] == ["", "partial"]
     assert log.status is None  # still running when it failed: the caller records error or skipped
+
+
+class OutOfRange:
+    """A broken agent: claims a legal move that is not one (far past the board)."""
+
+    async def act(self, turn):
+        return Decision(10_000, [Attempt(10_000)])
+
+
+class Occupied:
+    """A broken agent: always the first cell, taken or not."""
+
+    async def act(self, turn):
+        return Decision(0, [Attempt(0)])
+
+
+@pytest.mark.parametrize("agent", [OutOfRange(), Occupied()], ids=["out_of_range", "occupied"])
+def test_an_agents_illegal_decision_is_an_error_never_applied(agent):
+    # OpenSpiel applies what it is given: hex's apply_action(10_000) writes a stone 40 kB past its board, which
+    # crashes the process later. The loop checks every decision against the legal moves before applying it.
+    game = load_game("hex", {"board_size": 5})
+    with pytest.raises(ValueError, match=r"seat 1 \(\w+\) chose action (10000|0), which is not a legal move"):
+        play(game, [RandomAgent(), agent])
