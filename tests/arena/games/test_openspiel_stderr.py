@@ -76,12 +76,43 @@ def test_move_names_of_every_action_leave_nothing_on_the_c_stderr(capfd, name):
     assert capfd.readouterr().err == ""
 
 
+def provoke_an_openspiel_error() -> None:
+    """Raise (and print) an OpenSpiel error safely: hex's second stone on an occupied cell fails its check.
+
+    Never provoke one with an out-of-range action: OpenSpiel does not check actions against the board, so
+    hex's apply_action(10_000) read 40 kB past its 121-cell board and, where that memory held zeros, wrote a
+    stone there (int 2) instead of raising. That write into freed memory later crashed the garbage collector
+    of the test run (tests/arena/quality episodes) now and then."""
+    state = load_game("hex").spiel.new_initial_state()
+    state.apply_action(0)
+    state.apply_action(0)
+
+
 def test_other_output_on_the_c_stderr_is_kept(capfd):
     with openspiel_quiet() as quiet:
         os.write(2, b"before\n")
         try:
-            load_game("hex").spiel.new_initial_state().apply_action(10_000)
+            provoke_an_openspiel_error()
         except Exception as e:  # noqa: BLE001 - pyspiel.SpielError
             quiet.handled(e)
         os.write(2, b"after\n")
     assert capfd.readouterr().err == "before\nafter\n"
+
+
+def test_provoking_an_openspiel_error_is_memory_safe():
+    """Thousands of times in a child process, each one raising. The apply_action(10_000) this replaced fails here
+    within a few tries: it returns without raising (it wrote out of bounds), or the child crashes."""
+    script = textwrap.dedent(f"""\
+        import sys
+        import pyspiel
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from test_openspiel_stderr import provoke_an_openspiel_error
+        for _ in range(3000):
+            try:
+                provoke_an_openspiel_error()
+            except pyspiel.SpielError:
+                continue
+            sys.exit("no error raised")
+        """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, (done.returncode, done.stderr[-500:])
