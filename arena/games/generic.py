@@ -10,6 +10,10 @@ from arena.games.spiel_stderr import openspiel_quiet
 # Above this many distinct actions, naming them all for every decision costs more than it
 # is worth (no registered game comes near: dou_dizhu has about 26,000).
 MAX_NAMED_ACTIONS = 100_000
+# Games on OpenSpiel's chess board: naming an action that is not legal there runs the board's ToSAN on a move
+# it cannot make, which reads memory it does not own (valgrind: invalid and uninitialised reads; crazyhouse
+# crashes outright). They name their legal moves only.
+CHESS_BOARD_GAMES = frozenset({"antichess", "crazyhouse", "dark_chess", "kriegspiel", "rbc"})
 
 
 def _player_view(state: pyspiel.State, player: int) -> str:
@@ -55,12 +59,14 @@ class GenericRenderer:
         raise (gin_rummy and tarok outside the phase an action belongs to, shogi for moves
         from an empty square), some print odd text for it (chess variants: 'R`7=R'). An
         action whose label raises is left out, and odd labels are harmless: nobody writes
-        them. Where nothing else can be named (every call raises, or the game has more than
-        MAX_NAMED_ACTIONS actions) the vocabulary is the legal labels alone, and an illegal
+        them. Where nothing else can be named (every call raises, the game has more than
+        MAX_NAMED_ACTIONS actions, or it is played on OpenSpiel's chess board, where naming an
+        illegal move reads memory it does not own) the vocabulary is the legal labels alone, and an illegal
         move named last in free text is then not recognised as a move at all."""
         names = dict.fromkeys(label for _, label in self.legal_moves(state, player))
-        count = state.get_game().num_distinct_actions()
-        if count <= MAX_NAMED_ACTIONS:
+        game = state.get_game()
+        count = game.num_distinct_actions()
+        if count <= MAX_NAMED_ACTIONS and game.get_type().short_name not in CHESS_BOARD_GAMES:
             # Naming an action that is not legal here makes some games print (chess variants: 'Move
             # doesn't have a piece type') or print and raise: noise about a best-effort guess.
             with openspiel_quiet(keep_other_output=False):
