@@ -107,8 +107,12 @@ def run_adaptive(t: Tournament, plan: BackendPlan | None, show_progress: bool, r
             if missing:
                 bar.say(f"schedule: playing the {len(missing)} missing episodes of {len(record.rounds)} recorded rounds")
                 _play(player, missing, t, cpus, bar)
+            rated_before = None  # rated episodes before the round this run played last
             while True:
                 state = folder_state(root, t)
+                if state.observed.episodes == rated_before:
+                    reason = StopReason.NO_RESULTS
+                    break
                 used = max(state.observed.episodes, sum(r["episodes"] for r in record.rounds))
                 reason = _stop(t, state, used)
                 if reason is not None:
@@ -130,9 +134,6 @@ def run_adaptive(t: Tournament, plan: BackendPlan | None, show_progress: bool, r
                 bar.note(_width_note(number, widest(state.ratings), s.target_ci))
                 rated_before = state.observed.episodes
                 _play(player, specs, t, cpus, bar)
-                if folder_state(root, t).observed.episodes == rated_before:
-                    reason = StopReason.NO_RESULTS
-                    break
         except KeyboardInterrupt:
             interrupted = True
             stop_quietly()
