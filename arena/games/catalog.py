@@ -31,10 +31,10 @@ from arena.games.spiel_stderr import openspiel_quiet
 _PLAYED = (pyspiel.GameType.Dynamics.SEQUENTIAL, pyspiel.GameType.Dynamics.SIMULTANEOUS)
 # Failures the cheap check cannot see, found by playing every game with model players
 # (tests/arena/games/test_catalog.py checks that each still happens, so a fix relists the game).
-KNOWN_ISSUES = {
-    "crazyhouse": "OpenSpiel crashes (segmentation fault) naming a move that is not legal, "
-                  "which every model player's turn does",
-}
+KNOWN_ISSUES: dict[str, str] = {}
+"""Game name -> why model players may not play it although scripted ones can. Empty: crazyhouse, which
+OpenSpiel crashes naming a move that is not legal, was here until the generic renderer stopped naming the
+illegal moves of games on the chess board (generic.CHESS_BOARD_GAMES)."""
 _CHANCE_STEPS = 10_000  # a deal of every card in the deck is a few hundred chance steps
 _LONGEST_SHOWN = 40
 
