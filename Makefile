@@ -65,6 +65,7 @@ bench: $(STAMP) $(TINY_MODEL)
 	$(PY) bench/rate_limit.py
 	$(PY) bench/litellm_throughput.py
 	$(PY) bench/vllm_batching.py
+	$(PY) bench/vllm_serving.py
 	$(PY) bench/ratings.py
 	$(PY) bench/quality.py
 	$(PY) bench/adaptive.py
