@@ -1,6 +1,8 @@
 """GPU-only checks: skipped on machines without an NVIDIA GPU (CI and laptops run the CPU path).
 
-Run on a GPU node with real weights:
+On any machine with an NVIDIA GPU and the CUDA build of vLLM they run with the tiny random-weight model
+that `make` builds (models/tiny-llama: nothing is downloaded), which exercises GPU pinning, the
+tensor-parallel placement bundles and structured outputs on the GPU. With real weights:
     ARENA_GPU_MODEL=/path/to/hf-model .venv/bin/python -m pytest tests/gpu -q
 Tensor parallelism needs at least two GPUs.
 """
@@ -23,9 +25,12 @@ def gpus() -> int:
     return done.stdout.count("GPU ") if done.returncode == 0 else 0
 
 
-MODEL = os.environ.get("ARENA_GPU_MODEL")
+TINY = Path(__file__).resolve().parents[2] / "models" / "tiny-llama"
+MODEL = os.environ.get("ARENA_GPU_MODEL") or str(TINY)
 needs_gpu = pytest.mark.skipif(gpus() == 0, reason="no NVIDIA GPU on this machine")
-needs_model = pytest.mark.skipif(not MODEL, reason="set ARENA_GPU_MODEL to a local Hugging Face model directory")
+needs_model = pytest.mark.skipif(not (Path(MODEL) / "config.json").exists(),
+                                 reason=f"no model at {MODEL}: run make (it builds the tiny model), or set "
+                                        "ARENA_GPU_MODEL to a local Hugging Face model directory")
 
 
 @needs_gpu
