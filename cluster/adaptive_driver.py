@@ -30,7 +30,7 @@ from arena.results.manifest import Manifest
 from arena.results.schema import TABLES
 from arena.schedule import derive_seed
 from backends.plan import BackendPlan
-from cluster.driver import RunSummary, ShardPlayer, _shard_size, sigterm_as_interrupt, stop_quietly
+from cluster.driver import RunSummary, ShardPlayer, _shard_size, until_stopped
 from cluster.live_counts import live_counts
 from cluster.progress import EpisodeProgress
 from cluster.ray_session import cluster_cpus
@@ -98,63 +98,54 @@ def run_adaptive(t: Tournament, plan: BackendPlan | None, show_progress: bool, r
     manifest.save(scheduled=None, schedule="adaptive")
     player = ShardPlayer(t, plan, root, live_counts() if show_progress else None, max_in_flight)
     models = any(isinstance(p, LLMPlayer) for p in t.players)
-    start, interrupted, reason, state, skipped = time.perf_counter(), False, None, None, 0
-    with EpisodeProgress(0, enabled=show_progress, models=models) as bar, sigterm_as_interrupt():
-        try:
-            recorded = list(record.episodes(t))
-            missing = [e for e in recorded if e.episode_id not in done]
-            skipped = len(recorded) - len(missing)
-            if missing:
-                bar.say(f"schedule: playing the {len(missing)} missing episodes of {len(record.rounds)} recorded rounds")
-                _play(player, missing, t, cpus, bar)
-            rated_before = None  # rated episodes before the round this run played last
-            while True:
-                state = folder_state(root, t)
-                if state.observed.episodes == rated_before:
-                    reason = StopReason.NO_RESULTS
-                    break
-                used = max(state.observed.episodes, sum(r["episodes"] for r in record.rounds))
-                reason = _stop(t, state, used)
-                if reason is not None:
-                    break
-                number = len(record.rounds) + 1
-                choice = next_round(state.observed, state.ratings, target_ci=s.target_ci,
-                                    batch_episodes=min(s.batch_episodes, s.max_episodes - used),
-                                    min_per_pairing=s.min_per_pairing,
-                                    rng=np.random.default_rng(derive_seed(t.seed, "adaptive round", number)),
-                                    remaining_episodes=s.max_episodes - used, closed=sequential.closed(state.tests))
-                if choice.episodes == 0:
-                    reason = StopReason.DECIDED if state.tests and len(sequential.closed(state.tests)) == _pairings(t) \
-                        else StopReason.NOTHING_HELPS
-                    break
-                extra = {"sprt": sequential.as_record(state.tests)} if s.sprt is not None else {}
-                specs = record.add_round(t, RoundRecord(number, state.observed.episodes, choice), done, extra)
-                record.write(root)
-                bar.say(_round_line(number, choice, widest(state.ratings), s.target_ci))
-                bar.note(_width_note(number, widest(state.ratings), s.target_ci))
-                rated_before = state.observed.episodes
-                _play(player, specs, t, cpus, bar)
-        except KeyboardInterrupt:
-            interrupted = True
-            stop_quietly()
-            player.cancel()
-        finally:
-            player.buffer.flush()
-    if interrupted:
-        stop_quietly()
+    start, reason, state, skipped = time.perf_counter(), None, None, 0
+    with EpisodeProgress(0, enabled=show_progress, models=models) as bar, until_stopped(player) as stop:
+        recorded = list(record.episodes(t))
+        missing = [e for e in recorded if e.episode_id not in done]
+        skipped = len(recorded) - len(missing)
+        if missing:
+            bar.say(f"schedule: playing the {len(missing)} missing episodes of {len(record.rounds)} recorded rounds")
+            _play(player, missing, t, cpus, bar)
+        rated_before = None  # rated episodes before the round this run played last
+        while True:
+            state = folder_state(root, t)
+            if state.observed.episodes == rated_before:
+                reason = StopReason.NO_RESULTS
+                break
+            used = max(state.observed.episodes, sum(r["episodes"] for r in record.rounds))
+            reason = _stop(t, state, used)
+            if reason is not None:
+                break
+            number = len(record.rounds) + 1
+            choice = next_round(state.observed, state.ratings, target_ci=s.target_ci,
+                                batch_episodes=min(s.batch_episodes, s.max_episodes - used),
+                                min_per_pairing=s.min_per_pairing,
+                                rng=np.random.default_rng(derive_seed(t.seed, "adaptive round", number)),
+                                remaining_episodes=s.max_episodes - used, closed=sequential.closed(state.tests))
+            if choice.episodes == 0:
+                reason = StopReason.DECIDED if state.tests and len(sequential.closed(state.tests)) == _pairings(t) \
+                    else StopReason.NOTHING_HELPS
+                break
+            extra = {"sprt": sequential.as_record(state.tests)} if s.sprt is not None else {}
+            specs = record.add_round(t, RoundRecord(number, state.observed.episodes, choice), done, extra)
+            record.write(root)
+            bar.say(_round_line(number, choice, widest(state.ratings), s.target_ci))
+            bar.note(_width_note(number, widest(state.ratings), s.target_ci))
+            rated_before = state.observed.episodes
+            _play(player, specs, t, cpus, bar)
     seconds = time.perf_counter() - start
     words = None
-    if reason is not None and state is not None:
+    if reason is not None and state is not None and not stop.happened:
         words = _stop_words(reason, t, state)
         record.stop = {"reason": reason.value, "words": words, "rounds": len(record.rounds),
                        "rated_episodes": state.observed.episodes, "widest_half_width": widest(state.ratings)}
         record.write(root)
     finished = player.finished
-    manifest.save("interrupted" if interrupted else "finished", scheduled=sum(r["episodes"] for r in record.rounds),
+    manifest.save("interrupted" if stop.happened else "finished", scheduled=sum(r["episodes"] for r in record.rounds),
                   skipped=skipped, played=finished.episodes, errors=finished.errors, seconds=round(seconds, 3),
                   stop=None if reason is None else reason.value, rounds=len(record.rounds))
     return RunSummary(root, sum(r["episodes"] for r in record.rounds), skipped, finished.episodes, finished.errors,
-                      seconds, interrupted, words)
+                      seconds, stop.happened, words)
 
 
 def _play(player: ShardPlayer, specs: list, t: Tournament, cpus: int, bar: EpisodeProgress) -> None:

@@ -185,25 +185,37 @@ def run_tournament(t: Tournament, plan: BackendPlan | None = None, show_progress
              t.name, scheduled, len(done_ids), shard_size, max_in_flight, cpus)
     player = ShardPlayer(t, plan, root, live_counts() if show_progress else None, max_in_flight)
     start = time.perf_counter()
-    interrupted = False
     models = any(isinstance(p, LLMPlayer) for p in t.players)
-    with EpisodeProgress(remaining, enabled=show_progress, models=models) as bar, sigterm_as_interrupt():
+    with EpisodeProgress(remaining, enabled=show_progress, models=models) as bar, until_stopped(player) as stop:
+        player.play(pending(), shard_size, bar)
+    seconds = time.perf_counter() - start
+    finished = player.finished
+    manifest.save("interrupted" if stop.happened else "finished", skipped=skipped, played=finished.episodes,
+                  errors=finished.errors,
+                  seconds=round(seconds, 3))
+    return RunSummary(root, scheduled, skipped, finished.episodes, finished.errors, seconds, stop.happened)
+
+
+class Stop:
+    happened = False
+
+
+@contextlib.contextmanager
+def until_stopped(player: ShardPlayer) -> Iterator[Stop]:
+    """Plays until done or until Ctrl-C (or SIGTERM): then the running shards are cancelled, what finished is
+    written, and a second stop is only acknowledged (`stop.happened` says which it was)."""
+    stop = Stop()
+    with sigterm_as_interrupt():
         try:
-            player.play(pending(), shard_size, bar)
+            yield stop
         except KeyboardInterrupt:
-            interrupted = True
+            stop.happened = True
             stop_quietly()
             player.cancel()
         finally:
             player.buffer.flush()
-    if interrupted:
+    if stop.happened:
         stop_quietly()  # sigterm_as_interrupt gave SIGTERM its old handler back
-    seconds = time.perf_counter() - start
-    finished = player.finished
-    manifest.save("interrupted" if interrupted else "finished", skipped=skipped, played=finished.episodes,
-                  errors=finished.errors,
-                  seconds=round(seconds, 3))
-    return RunSummary(root, scheduled, skipped, finished.episodes, finished.errors, seconds, interrupted)
 
 
 class ShardPlayer:
