@@ -70,7 +70,7 @@ def episodes(t: Tournament) -> Iterator[EpisodeSpec]:
             yield EpisodeSpec(episode_id(t, game, seats, rep, specs), game, seats, seed, rep, 0)
         return
     if t.schedule.mode == "adaptive":
-        raise ValueError("an adaptive schedule's episodes are chosen round by round (arena.adaptive.episodes)")
+        raise ValueError("an adaptive schedule's episodes are chosen round by round (arena.adaptive.record)")
     for rep, game, (a, b) in itertools.product(
         range(t.episodes_per_pairing // 2), t.games, itertools.combinations(names, 2)
     ):
