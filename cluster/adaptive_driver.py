@@ -112,7 +112,7 @@ def run_adaptive(t: Tournament, plan: BackendPlan | None, show_progress: bool, r
             if state.observed.episodes == rated_before:
                 reason = StopReason.NO_RESULTS
                 break
-            used = max(state.observed.episodes, sum(r["episodes"] for r in record.rounds))
+            used = max(state.observed.episodes, record.scheduled)
             reason = _stop(t, state, used)
             if reason is not None:
                 break
@@ -141,10 +141,10 @@ def run_adaptive(t: Tournament, plan: BackendPlan | None, show_progress: bool, r
                        "rated_episodes": state.observed.episodes, "widest_half_width": widest(state.ratings)}
         record.write(root)
     finished = player.finished
-    manifest.save("interrupted" if stop.happened else "finished", scheduled=sum(r["episodes"] for r in record.rounds),
+    manifest.save("interrupted" if stop.happened else "finished", scheduled=record.scheduled,
                   skipped=skipped, played=finished.episodes, errors=finished.errors, seconds=round(seconds, 3),
                   stop=None if reason is None else reason.value, rounds=len(record.rounds))
-    return RunSummary(root, sum(r["episodes"] for r in record.rounds), skipped, finished.episodes, finished.errors,
+    return RunSummary(root, record.scheduled, skipped, finished.episodes, finished.errors,
                       seconds, stop.happened, words)
 
 

@@ -66,7 +66,6 @@ class EpisodeProgress:
         )
         self._task = self._progress.add_task("episodes", total=total, rate=0.0, errors=0, eta=_clock(None),
                                              requests=0, spent=0.0, note="")
-        self.enabled = enabled
         self._note = ""
 
     def note(self, text: str) -> None:

@@ -77,7 +77,8 @@ class ScheduleRecord:
                 taken[done_key] = max(taken.get(done_key, 0), a["repetitions"][1])
         out: list[EpisodeSpec] = []
         allocations: list[dict[str, Any]] = []
-        for entry, allocation in zip(record.as_dict()["allocations"], record.choice.allocations, strict=True):
+        recorded = record.as_dict()
+        for entry, allocation in zip(recorded["allocations"], record.choice.allocations, strict=True):
             listed_first, listed_second = sorted(allocation.players, key=order.index)
             pairing, key = (listed_first, listed_second), (allocation.game, listed_first, listed_second)
             game = games[allocation.game]
@@ -90,7 +91,7 @@ class ScheduleRecord:
                 rep += 1
             taken[key] = rep
             allocations.append({**entry, "players": list(pairing), "repetitions": [first, rep]})
-        self.rounds.append({**record.as_dict(), "allocations": allocations, **(extra or {})})
+        self.rounds.append({**recorded, "allocations": allocations, **(extra or {})})
         return out
 
 

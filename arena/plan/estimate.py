@@ -124,9 +124,10 @@ def plan(t: Tournament, facts: Facts, limits: Limits, assumptions: list[str] | N
     for name in groups:
         notes += [n for n in limits(name, t).notes if n not in notes]
     if t.schedule.mode == "adaptive":
-        low = adaptive_fill(t) / count(t)
+        fill = adaptive_fill(t)
+        low = fill / count(t)
         notes.append(f"adaptive schedule: the figures' high ends are max_episodes ({count(t)}) played; the low "
-                     f"ends only the first round's fill ({adaptive_fill(t)} episodes), where it may stop")
+                     f"ends only the first round's fill ({fill} episodes), where it may stop")
         models = [m.model_copy(update={k: _low_scaled(getattr(m, k), low) for k in _PER_MODEL}) for m in models]
         times = [x.model_copy(update={"minutes": _low_scaled(x.minutes, low)}) for x in times]
     return Plan(
