@@ -1,16 +1,19 @@
 """The bare call of a vllm_* model: requests go to its Ray Serve deployment through a handle, in-process.
 
 Every episode of the tournament shares the deployment, so vLLM batches their requests.
-No HTTP port is needed inside the cluster.
+No HTTP port is needed inside the cluster. The chat is rendered and tokenised here, in the player's worker,
+and the answer's token ids decoded here: the replica only schedules (backends/vllm/server.py says why).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 
 from arena.chat import ChatRequest, ErrorClass
 from backends.errors import Classified
+from backends.vllm.chat_tokens import ChatTokens, NoChatTemplate, built, chat_tokens
 from backends.vllm.models import PREFIX, deployment_name
 from backends.wrapper import Reply
 
@@ -45,6 +48,7 @@ class VLLMCall:
         self.name, self.model_id, self.app_name = model, model_id_of(model), app_name
         self.json_constraint = json_constraint
         self._handle = None
+        self._tokens_lock: asyncio.Lock | None = None
 
     def __reduce__(self):  # handles are rebuilt in each process
         return VLLMCall, (self.name, self.app_name, self.json_constraint)
@@ -53,8 +57,21 @@ class VLLMCall:
         if self._handle is None:
             from ray import serve
 
-            self._handle = serve.get_deployment_handle(self.deployment(), app_name=self.app_name).options(stream=True)
+            self._handle = serve.get_deployment_handle(self.deployment(), app_name=self.app_name)
         return self._handle
+
+    async def tokens(self) -> ChatTokens:
+        """The replica's tokenizer in this process; its files are fetched once (one fetch per process and model)."""
+        key = f"{self.app_name}/{self.model_id}"
+        if (found := built(key)) is not None:
+            return found
+        if self._tokens_lock is None:
+            self._tokens_lock = asyncio.Lock()
+        async with self._tokens_lock:
+            if (found := built(key)) is None:
+                files = await self.handle().tokenizer_files.remote()
+                found = await asyncio.to_thread(chat_tokens, key, files)
+        return found
 
     def deployment(self) -> str:
         """Serve's name of the deployment we named; Serve LLM may put its server class before it."""
@@ -76,23 +93,16 @@ class VLLMCall:
         return classify(exc)
 
     async def __call__(self, request: ChatRequest) -> Reply:
-        from vllm.entrypoints.openai.chat_completion.protocol import (
-            ChatCompletionRequest,
-        )
-
+        tokens = await self.tokens()
         s = request.sampling
-        body = dict(model=self.model_id, messages=request.messages, temperature=s.temperature, top_p=s.top_p,
-                    max_tokens=s.max_tokens, seed=s.seed)
-        if request.constrain and request.legal_moves:
-            body["structured_outputs"] = constraint(request, self.json_constraint)
-        responses = [r async for r in self.handle().chat.remote(ChatCompletionRequest(**body))]
-        response = responses[-1] if responses else None
-        error = getattr(response, "error", None) if response is not None else "no response"
-        if error is not None:
-            raise VLLMError(getattr(error, "code", None), getattr(error, "message", str(error)))
-        usage = response.usage
-        return Reply(text=response.choices[0].message.content or "", prompt_tokens=usage.prompt_tokens,
-                     completion_tokens=usage.completion_tokens or 0)
+        sampling = dict(temperature=s.temperature, top_p=s.top_p, max_tokens=s.max_tokens, seed=s.seed,
+                        constraint=constraint(request, self.json_constraint)
+                        if request.constrain and request.legal_moves else None)
+        answer = await self.handle().generate_ids.remote(tokens.prompt_ids(request.messages), sampling)
+        if "error" in answer:
+            raise VLLMError(answer["error"].get("code"), answer["error"].get("message", "vLLM refused the request"))
+        return Reply(text=tokens.text(answer["token_ids"]), prompt_tokens=answer["prompt_tokens"],
+                     completion_tokens=len(answer["token_ids"]))
 
 
 class VLLMError(Exception):
@@ -102,8 +112,11 @@ class VLLMError(Exception):
 
 
 def classify(exc: BaseException) -> Classified:
-    """vLLM's own error answers by code; Ray's errors (replica restarting, deployment gone) are transient."""
+    """vLLM's own error answers by code, a tokenizer without a chat template fatal; Ray's errors (replica
+    restarting, deployment gone) are transient."""
     message = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
+    if isinstance(exc, NoChatTemplate):
+        return Classified(ErrorClass.FATAL, message)
     if isinstance(exc, VLLMError):
         code = exc.code if isinstance(exc.code, int) else 500
         if code == 404:
