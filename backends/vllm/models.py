@@ -79,6 +79,10 @@ class VLLMEntry(BaseModel):
     dtype: Literal["auto", "half", "float16", "bfloat16", "float", "float32"] | None = Field(
         default=None, description="Weight and activation dtype; default: the model's own (vLLM 'auto')."
     )
+    engine_metrics: bool = Field(
+        default=False,
+        description="Export vLLM's engine metrics (vllm:* series) on Ray's Prometheus endpoint; costs replica CPU on every request.",
+    )
     engine_kwargs: dict[str, Any] = Field(default_factory=dict, description="Other vLLM engine arguments, e.g. enforce_eager.")
 
     @field_validator("name")
@@ -107,7 +111,7 @@ class VLLMEntry(BaseModel):
 
     @property
     def model_id(self) -> str:
-        """The id Serve exposes (OpenAI `model` field, deployment LLMServer:<id>): the name without vllm_."""
+        """The id Serve exposes (the OpenAI `model` field): the name without vllm_."""
         return self.name.removeprefix(PREFIX)
 
     @property

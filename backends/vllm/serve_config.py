@@ -9,6 +9,10 @@ What Serve LLM would otherwise get wrong for us, checked against Ray 2.60 / vllm
   gpu_memory_utilization is then the share of the node's RAM vLLM reserves, and that much
   must be free at start-up, so vLLM's 0.92 default fails next to anything else while 0.15
   works (24 GB box). vLLM picks its CPU platform itself: no `device` argument exists.
+- the server class: ours (backends/vllm/server.py), Serve LLM's LLMServer plus a token-ids method.
+- metrics: Serve LLM exports vLLM's engine metrics by default and vLLM computes its stats on
+  every step; both cost the replica CPU on every request (docs/benchmarks.md), so both are off
+  unless the entry asks for engine_metrics (or sets disable_log_stats itself).
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ def llm_config(entry: VLLMEntry, *, gpu_available: bool) -> LLMConfig:
         LLMConfig,  # imports vLLM (seconds): only where a model is served
     )
 
+    from backends.vllm.server import ArenaLLMServer
+
     for key in ("model_path", "tokenizer_path"):
         value = getattr(entry, key)
         if value is not None and not Path(value).is_absolute():
@@ -45,6 +51,7 @@ def llm_config(entry: VLLMEntry, *, gpu_available: bool) -> LLMConfig:
         "tensor_parallel_size": entry.tensor_parallel_size,
         "tokenizer": entry.tokenizer_path or entry.model_path,
     }
+    engine.setdefault("disable_log_stats", not entry.engine_metrics)
     for key in ("max_model_len", "dtype", "gpu_memory_utilization"):
         if (value := getattr(entry, key)) is not None:
             engine[key] = value
@@ -78,6 +85,8 @@ def llm_config(entry: VLLMEntry, *, gpu_available: bool) -> LLMConfig:
             accelerator_type=accelerator,
             placement_group_config=placement,
             deployment_config=deployment,
+            server_cls=ArenaLLMServer,
+            log_engine_metrics=entry.engine_metrics,
         )
     except ValidationError as e:
         first = e.errors()[0]

@@ -94,3 +94,16 @@ def test_bad_values_become_one_line_errors_naming_the_entry():
         llm_config(entry(accelerator_type="H9000"), gpu_available=True)
     with pytest.raises(VLLMConfigError, match=r"^vllm_Llama-3.1-8B: model_path models/llama is relative; read the entry"):
         llm_config(entry(model_path="models/llama"), gpu_available=True)
+
+
+def test_our_server_class_and_no_per_request_metrics_unless_asked():
+    from backends.vllm.server import ArenaLLMServer
+
+    config = llm_config(entry(), gpu_available=False)
+    assert config.server_cls is ArenaLLMServer
+    assert config.log_engine_metrics is False and config.engine_kwargs["disable_log_stats"] is True
+    metered = llm_config(entry(engine_metrics=True), gpu_available=False)
+    assert metered.log_engine_metrics is True and metered.engine_kwargs["disable_log_stats"] is False
+    # vLLM's own stats without the Prometheus export: the entry's engine_kwargs decide
+    logged = llm_config(entry(engine_kwargs={"disable_log_stats": False}), gpu_available=False)
+    assert logged.log_engine_metrics is False and logged.engine_kwargs["disable_log_stats"] is False
