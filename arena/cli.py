@@ -86,7 +86,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
     from cluster.submit import submit_command
 
     return submit_command(args.config, _overrides(args), args.address, wait=args.wait, extend=args.extend,
-                          over_budget=args.over_budget)
+                          over_budget=args.over_budget, dev=args.dev)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -226,10 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
     plan.set_defaults(func=cmd_plan)
 
     submit = _command(sub, "submit", "submit a tournament to a Ray cluster as a Ray job (arena run there)",
-                      "Submit CONFIG to a Ray cluster as a Ray job that runs 'arena run' there; the project folder "
-                      "is uploaded as the job's working_dir (secrets are not: .env and keys stay here).")
-    submit.add_argument("config", metavar="CONFIG",
-                        help="tournament YAML inside this project folder (uploaded as the job's working_dir)")
+                      "Submit CONFIG to a Ray cluster as a Ray job that runs 'arena run' there with the project "
+                      "installed on the nodes; the tournament (overrides applied) and the models files it names "
+                      "are uploaded with the job (secrets are not: .env and keys stay here).")
+    submit.add_argument("config", metavar="CONFIG", help="tournament YAML, in any folder")
     _add_override(submit, "episodes_per_pairing=50 output_dir=s3://bucket/results")
     submit.add_argument("--address", default=None,
                         help="the cluster's dashboard, e.g. http://127.0.0.1:8265; default: RAY_ADDRESS")
@@ -237,6 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument("--extend", action="store_true", help="passed to arena run: add players, games or episodes")
     submit.add_argument("--over-budget", action="store_true",
                         help="passed to arena run: start even when the plan's lowest estimate exceeds budget_usd")
+    submit.add_argument("--dev", action="store_true",
+                        help="also upload this checkout's code (arena, backends, cluster, configs), which the job "
+                             "runs instead of the installed project: for changes not yet installed on the nodes")
     submit.set_defaults(func=cmd_submit)
 
     serve = _command(sub, "serve", "manage a long-lived Serve application of a config's vllm_* models",

@@ -3,8 +3,8 @@
 A path written in a tournament file is read against that file's folder; one given on the
 command line (`--override`, or no tournament file at all) against the working directory.
 A tournament that names none gets the file shipped with the package: `configs/` beside the
-`arena` package, which is the project folder in a checkout or an editable install, the job's
-working_dir under `arena submit`, and site-packages when installed from a wheel.
+`arena` package, which is the project folder in a checkout or an editable install, site-packages
+when installed from a wheel (the nodes of a cluster), and the job's folder under `arena submit --dev`.
 """
 
 from __future__ import annotations
