@@ -1,9 +1,12 @@
 """Live progress bar: episodes done/total, rate, ETA, errors and, with model players, requests in flight
-and spend. Without a terminal (a Ray job's log, a CI log) a plain line every LOG_EVERY_S seconds instead,
-which `arena submit --wait` shows."""
+and spend. Without a terminal (a Ray job's log, a CI log) a plain line every LOG_EVERY_S seconds instead.
+A job that `arena submit --wait` follows (PROGRESS_EVENTS set) writes its figures as one EVENT line a
+second instead, from which the follower draws the same bar on the researcher's terminal (`follow_events`)."""
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 import time
 from collections import deque
@@ -13,6 +16,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 LOG_EVERY_S = 30.0
+EVENT_EVERY_S = 1.0
+PROGRESS_EVENTS = "ARENA_PROGRESS_EVENTS"  # in a job's env_vars: write EVENT lines
+EVENT = "arena-progress "
 WINDOW_S = 30.0  # the ETA's rate is measured over this much of the recent past
 
 
@@ -52,6 +58,7 @@ class EpisodeProgress:
         self.spent_usd = 0.0
         self.total = total
         self.log_lines = enabled and not sys.stderr.isatty()
+        self.events = self.log_lines and os.environ.get(PROGRESS_EVENTS) == "1"
         self._started = self._logged = time.monotonic()
         self._samples: deque[tuple[float, int]] = deque([(self._started, 0)])  # (time, settled episodes)
         columns = [TextColumn("[bold]episodes"), BarColumn(), MofNCompleteColumn(),
@@ -78,12 +85,13 @@ class EpisodeProgress:
         self.total = total
         self._progress.update(self._task, total=total)
 
-    def say(self, line: str) -> None:
-        """A line above the bar (on a terminal) or in the log, with or without a bar: what an adaptive round chose."""
+    def say(self, line: str, file=None) -> None:
+        """A line above the bar (on a terminal) or in the log (`file`, default stderr), with or without a bar:
+        what an adaptive round chose."""
         if self._progress.live.is_started:
             self._progress.console.print(line, highlight=False, markup=False)
         else:
-            print(line, file=sys.stderr, flush=True)
+            print(line, file=file or sys.stderr, flush=True)
 
     def __enter__(self) -> EpisodeProgress:
         self._progress.start()
@@ -91,6 +99,8 @@ class EpisodeProgress:
 
     def __exit__(self, *exc) -> None:
         self._progress.stop()
+        if self.events:  # the follower's bar ends with this one, before the run's summary lines
+            print(EVENT + json.dumps({"bar": self._started, "end": True}), file=sys.stderr, flush=True)
 
     def eta_s(self) -> float | None:
         return eta_seconds(self._samples, self.total, time.monotonic())
@@ -114,7 +124,12 @@ class EpisodeProgress:
         self._progress.update(self._task, completed=self.done, errors=errors, rate=self.done / elapsed,
                               eta=_clock(self.eta_s()), requests=requests, spent=spent_usd)
         # No line for the end: the run's own summary line follows.
-        if self.log_lines and now - self._logged >= LOG_EVERY_S and self.done < self.total:
+        if self.events and now - self._logged >= EVENT_EVERY_S:
+            self._logged = now
+            print(EVENT + json.dumps({"bar": self._started, "total": self.total, "done": self.done, "errors": errors, "requests": requests,
+                                      "spent_usd": spent_usd, "settled": done if settled is None else settled,
+                                      "models": self.models, "note": self._note}), file=sys.stderr, flush=True)
+        elif self.log_lines and now - self._logged >= LOG_EVERY_S and self.done < self.total:
             self._logged = now
             eta = self.eta_s()
             extra = f", requests in flight: {requests}, spent ${spent_usd:.4f}" if self.models else ""
@@ -148,3 +163,45 @@ class ServeProgress:
             self._status.start()
         else:
             self._status.update(line)
+
+
+class EventFollower:
+    """The bar of a followed job, drawn here from its EVENT lines; its other lines are printed above the bar
+    (or as they are, without a terminal). Feed it the log's text as it arrives; close() at the end."""
+
+    def __init__(self) -> None:
+        self.bar: EpisodeProgress | None = None
+        self._bar_id: float | None = None  # the job's bar the events are of: a new one (the quality stage) starts anew
+        self._partial = ""
+
+    def feed(self, text: str) -> None:
+        *lines, self._partial = (self._partial + text).split("\n")
+        for line in lines:
+            if line.startswith(EVENT):
+                self._event(json.loads(line[len(EVENT):]))
+            elif self.bar is not None:
+                self.bar.say(line, file=sys.stdout)
+            else:
+                print(line, flush=True)
+
+    def _event(self, figures: dict) -> None:
+        if self.bar is not None and figures["bar"] != self._bar_id:
+            self.close_bar()
+        if figures.get("end"):
+            return
+        if self.bar is None:
+            self.bar, self._bar_id = EpisodeProgress(figures["total"], models=figures["models"]).__enter__(), figures["bar"]
+        if figures["total"] != self.bar.total:
+            self.bar.set_total(figures["total"])
+        self.bar.note(figures["note"])
+        self.bar.show(figures["done"], figures["errors"], figures["requests"], figures["spent_usd"], figures["settled"])
+
+    def close_bar(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+    def close(self) -> None:
+        if self._partial:
+            self.feed("\n")
+        self.close_bar()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from arena.config import Tournament
@@ -79,3 +81,53 @@ def test_without_a_terminal_the_log_line_carries_the_schedules_note(monkeypatch,
     err = capsys.readouterr().err
     assert "schedule: round 2: 60 episodes" in err
     assert "episodes 30/72 (42%)" in err and "round 2  widest ±581 / target ±150 Elo" in err
+
+
+def test_a_followed_job_writes_events_that_the_follower_draws_as_its_own_bar(monkeypatch, capsys):
+    monkeypatch.setenv(progress.PROGRESS_EVENTS, "1")
+    monkeypatch.setattr(progress, "EVENT_EVERY_S", 0.0)
+    with progress.EpisodeProgress(40, enabled=True, models=True) as job_bar:
+        job_bar.note("round 1")
+        job_bar.show(10, 1, requests=3, spent_usd=0.25)
+    print("played 40 episodes (1 errors)", file=sys.stderr)
+    job_log = capsys.readouterr().err
+    events = [line for line in job_log.splitlines() if line.startswith(progress.EVENT)]
+    assert len(events) == 2 and '"done": 10' in events[0] and '"end": true' in events[1]
+
+    shown = []
+    monkeypatch.setattr(progress.EpisodeProgress, "show", lambda self, *figures: shown.append((self.total, *figures)))
+    follower = progress.EventFollower()
+    cut = len(job_log) // 2  # the log arrives in chunks that split lines anywhere
+    follower.feed(job_log[:cut])
+    follower.feed(job_log[cut:])
+    follower.close()
+    assert shown == [(40, 10, 1, 3, 0.25, 10)]
+    out = capsys.readouterr().out
+    assert out == "played 40 episodes (1 errors)\n"  # every other line as it was, no event line
+
+
+def test_on_a_terminal_the_follower_draws_the_bar(tmp_path):
+    import os
+    import pty
+    import subprocess
+
+    event = progress.EVENT + '{"bar": 1.0, "total": 40, "done": 10, "errors": 1, "requests": 3, "spent_usd": 0.25, ' \
+                             '"settled": 10, "models": true, "note": ""}'
+    script = ("import time\nfrom cluster.progress import EventFollower\nf = EventFollower()\n"
+              f"f.feed({event!r} + '\\n' + 'a job line\\n')\ntime.sleep(0.6)\nf.close()\n")
+    leader, follower_tty = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=follower_tty, stderr=follower_tty,
+                             env={**os.environ, "COLUMNS": "160", "TERM": "xterm"})
+    os.close(follower_tty)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child closed its side
+            break
+        if not chunk:
+            break
+        seen += chunk
+    child.wait(timeout=30)
+    text = seen.decode(errors="replace")
+    assert "a job line" in text and "10/40" in text and "requests: 3" in text, text
