@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from arena.config.load import load_tournament
 from arena.config.models import HumanPlayer, LLMPlayer, PlayerSpec, Tournament, UCIPlayer
@@ -36,7 +37,7 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
     from arena.results.folder import check_definition, pending_episodes
     from cluster.run_log import RunLog, log_path
 
-    t = with_results_root(load_tournament(config, overrides, check_player))
+    t = with_job_files(with_results_root(load_tournament(config, overrides, check_player)))
     try:
         root = ResultsDir(t.output_dir).child(t.name)  # as cluster.driver.results_root, without importing Ray
         check_definition(root, t, extend)  # a folder of another tournament is refused before Ray starts
@@ -67,8 +68,9 @@ def run_command(config: str, overrides: list[str], address: str | None, progress
 
 def _play(t: Tournament, root, address: str | None, progress: bool, extend: bool, run_log, done: set[str],
           pending: int) -> int:
-    # cluster.adaptive_driver before Ray connects: in a submitted job, importing it after ray.init() failed with
-    # "cannot import name 'sequential' from 'arena.adaptive'" although the file was in the job's working_dir.
+    # What the run imports, before Ray connects: when a submitted job's driver connects, Ray unpacks the job's
+    # working_dir again and for a moment its files are gone (see with_job_files); an import of code shipped
+    # with `arena submit --dev` in that moment failed ("cannot import name 'sequential' from 'arena.adaptive'").
     from backends.plan import prepare
     from cluster import serve_app
     from cluster.adaptive_driver import run_adaptive  # noqa: F401
@@ -180,6 +182,26 @@ def with_results_root(t: Tournament) -> Tournament:
         return t
     root = root if is_uri(root) else os.path.expanduser(root)
     return t.model_copy(update={"output_dir": root.rstrip("/") + "/" + t.output_dir})
+
+
+def with_job_files(t: Tournament) -> Tournament:
+    """In a submitted job, the models files that came with it (cluster/job_folder.py), copied out of the
+    job's folder before Ray connects: when the driver connects, Ray unpacks the job's working_dir again on
+    this node, and for that moment its files are gone (and the driver's working directory is a deleted
+    folder). Only the driver reads models files; the copies are removed when it exits."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from arena.config.files import MODELS_FILES
+
+    shipped = {key: Path(getattr(t, key)) for key in MODELS_FILES
+               if os.environ.get(JOB_MARKER) and Path(getattr(t, key)).is_relative_to(Path.cwd())}
+    if not shipped:
+        return t
+    stable = Path(tempfile.mkdtemp(prefix="arena-job-files-"))
+    atexit.register(shutil.rmtree, stable, ignore_errors=True)
+    return t.model_copy(update={key: shutil.copy(path, stable / path.name) for key, path in shipped.items()})
 
 
 def _embedded_cpus(vllm_models: int) -> int | None:
