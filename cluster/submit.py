@@ -13,6 +13,7 @@ import asyncio
 import logging
 import os
 import shlex
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,14 +88,17 @@ def submit_log() -> Path:
 
 @contextmanager
 def ray_lines_to_log():
-    """Ray's INFO lines while packaging and uploading the working_dir go to submit_log(), not the terminal."""
+    """Ray's INFO lines while packaging and uploading the working_dir go to submit_log(), not the terminal;
+    its warnings and errors go to both."""
     import ray  # noqa: F401  (importing ray gives its logger the terminal handler replaced here)
 
     ray_logger = logging.getLogger("ray")
     handler = logging.FileHandler(submit_log(), encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    warnings = logging.StreamHandler(sys.stderr)
+    warnings.setLevel(logging.WARNING)
     saved = ray_logger.handlers[:], ray_logger.propagate
-    ray_logger.handlers, ray_logger.propagate = [handler], False
+    ray_logger.handlers, ray_logger.propagate = [handler, warnings], False
     try:
         yield
     finally:
