@@ -141,6 +141,20 @@ class LocalCluster:
         assert out.returncode == 0 and not exited, (f"{n} Ray nodes did not come up (exited: {exited}); "
                                                     f"logs under {self.tmpdir}: {out.stderr[-1500:]}")
 
+    def actors(self, class_name: str | None = None) -> list[dict]:
+        """The GCS's actor table (Name, ActorClassName, State, NumRestarts, Pid, ...), optionally of one
+        class. Read through a GCS client in this process, without joining the cluster as a driver; this
+        process's RAY_AUTH_MODE must be the cluster's (see `env`)."""
+        if getattr(self, "_gcs_state", None) is None:
+            import ray._private.state as state
+            from ray._raylet import GcsClientOptions
+
+            self._gcs_state = state.GlobalState()
+            self._gcs_state._initialize_global_state(GcsClientOptions.create(
+                self.address, None, allow_cluster_id_nil=True, fetch_cluster_id_if_nil=False))
+        table = self._gcs_state.actor_table(None).values()
+        return [a for a in table if class_name is None or a["ActorClassName"] == class_name]
+
     def shutdown(self) -> None:
         for node in reversed(self.nodes):  # workers first, the head last
             if node.proc.poll() is None:
@@ -158,6 +172,20 @@ class LocalCluster:
         for node in self.nodes:  # whatever a node left behind (workers whose raylet went first)
             node.kill()
         shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+
+def kill_actor_process(actor: dict) -> None:
+    """SIGKILL an actor's worker process (an entry of `LocalCluster.actors`), as if it crashed: Ray
+    restarts the actor where it has restarts left, and each such kill uses one of them."""
+    try:
+        os.kill(actor["Pid"], signal.SIGKILL)
+    except ProcessLookupError:  # it died on its own in the meantime
+        pass
+
+
+def episode_tasks(node: Node) -> list[int]:
+    """Episode tasks executing on a node (Ray titles a busy worker process `ray::<task>`)."""
+    return [pid for pid, args in node.processes() if args.startswith("ray::play_shard_task")]
 
 
 # ---- Results read straight from the part files, not through the deduplicating `load`. ----
