@@ -128,18 +128,7 @@ class FaultyServer(Server):
     """`serve_faulty` in a child process (this file with --serve), with the fake server's client methods."""
 
     def __init__(self, seed: int, startup_timeout_s: float = 20.0):
-        self.proc = subprocess.Popen(  # stdin is a pipe: the server exits when its parent goes away
-            [sys.executable, __file__, "--serve", str(seed)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        line: list[str] = []
-        reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(startup_timeout_s)
-        if not line or not line[0].startswith("PORT "):
-            self.stop()
-            raise RuntimeError(f"the faulty OpenAI server did not start: {line!r}")
-        self.port = int(line[0].split()[1])
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.url = f"{self.base}/v1"
+        self._start([sys.executable, __file__, "--serve", str(seed)], startup_timeout_s)
 
 
 def serve_child(seed: int) -> None:

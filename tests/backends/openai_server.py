@@ -253,9 +253,13 @@ class Server:
     def __init__(self, mode: dict, startup_timeout_s: float = 20.0):
         if unknown := set(mode) - set(DEFAULT_MODE):
             raise ValueError(f"unknown mode keys {sorted(unknown)}; known: {sorted(DEFAULT_MODE)}")
+        self._start([sys.executable, os.path.abspath(__file__), "--port", "0", "--mode", json.dumps(mode), "--exit-on-eof"],
+                    startup_timeout_s)
+
+    def _start(self, command: list[str], startup_timeout_s: float) -> None:
+        """Run `command`, a server that prints `PORT <n>` first and exits when its stdin closes."""
         self.proc = subprocess.Popen(  # stdin is a pipe: the server exits when its parent goes away
-            [sys.executable, os.path.abspath(__file__), "--port", "0", "--mode", json.dumps(mode), "--exit-on-eof"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         line: list[str] = []
         reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()), daemon=True)
         reader.start()
