@@ -1,7 +1,7 @@
 """Live progress bar: episodes done/total, rate, ETA, errors and, with model players, requests in flight
 and spend. Without a terminal (a Ray job's log, a CI log) a plain line every LOG_EVERY_S seconds instead.
 A job that `arena submit --wait` follows (PROGRESS_EVENTS set) writes its figures as one EVENT line a
-second instead, from which the follower draws the same bar on the researcher's terminal (`follow_events`)."""
+second instead, from which the follower draws the same bar on the researcher's terminal (EventFollower)."""
 
 from __future__ import annotations
 
@@ -185,7 +185,7 @@ class EventFollower:
                 print(line, flush=True)
 
     def _event(self, figures: dict) -> None:
-        if self.bar is not None and figures["bar"] != self._bar_id:
+        if self.bar is not None and (figures.get("end") or figures["bar"] != self._bar_id):
             self.close_bar()
         if figures.get("end"):
             return
