@@ -131,3 +131,13 @@ def test_on_a_terminal_the_follower_draws_the_bar(tmp_path):
     child.wait(timeout=30)
     text = seen.decode(errors="replace")
     assert "a job line" in text and "10/40" in text and "requests: 3" in text, text
+
+
+def test_the_jobs_end_event_closes_the_followers_bar(monkeypatch):
+    monkeypatch.setattr(progress.EpisodeProgress, "show", lambda self, *figures: None)
+    follower = progress.EventFollower()
+    follower.feed(progress.EVENT + '{"bar": 1.0, "total": 4, "done": 4, "errors": 0, "requests": 0, "spent_usd": 0, '
+                                   '"settled": 4, "models": false, "note": ""}\n')
+    assert follower.bar is not None
+    follower.feed(progress.EVENT + '{"bar": 1.0, "end": true}\n')
+    assert follower.bar is None  # the job's summary and leaderboard then print below no bar
