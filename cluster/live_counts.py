@@ -42,11 +42,11 @@ class LiveCounts:
 
 
 def live_counts():
-    """A LiveCounts actor on the driver's node, which lives as long as the run does (soft: anywhere else
-    when that node cannot take it)."""
+    """A LiveCounts actor on the driver's node, which lives as long as the run does. Hard: a soft affinity
+    lets Ray put it on a busy cluster's worker nodes, which may go away mid-run."""
     from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-    here = NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(), soft=True)
+    here = NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(), soft=False)
     return LiveCounts.options(scheduling_strategy=here).remote()
 
 

@@ -25,6 +25,7 @@ from backends.litellm.models import (
     find_entry,
     read_models_file,
 )
+from backends.placement import on_head_node
 from backends.registry import UnknownModel
 from backends.secrets import key_fingerprint
 
@@ -92,7 +93,8 @@ def _remote_clients(t: Tournament, entries: dict[str, ModelEntry], ledger_args: 
 
     run = f"arena-{t.name}-{uuid.uuid4().hex[:8]}"
     ledger_name = f"{run}-ledger"
-    plan.ledger = ray.remote(num_cpus=0)(Ledger).options(name=ledger_name).remote(*ledger_args)
+    head = on_head_node()  # the run's state outlives any worker node (see backends/placement.py)
+    plan.ledger = ray.remote(num_cpus=0)(Ledger).options(name=ledger_name, scheduling_strategy=head).remote(*ledger_args)
     plan.actors.append(plan.ledger)  # the plan holds every actor so none is collected while the run lasts
 
     def windowed(name: str, rpm, tpm, window_s) -> list[str]:
@@ -103,7 +105,7 @@ def _remote_clients(t: Tournament, entries: dict[str, ModelEntry], ledger_args: 
         if not (rpm or tpm):
             return []
         handle = LimiterActor.options(name=name, namespace=LIMITER_NAMESPACE, lifetime="detached",
-                                      get_if_exists=True).remote(rpm, tpm, None, window_s)
+                                      get_if_exists=True, scheduling_strategy=head).remote(rpm, tpm, None, window_s)
         previous = ray.get(handle.set_limits.remote(rpm, tpm, window_s))
         if previous != (rpm, tpm, window_s):
             log.warning("%s: limits were rpm=%s tpm=%s per %s s (another run's config); now rpm=%s tpm=%s per %s s "
@@ -120,8 +122,9 @@ def _remote_clients(t: Tournament, entries: dict[str, ModelEntry], ledger_args: 
                   for entry, prov in members]
         # `holder`: the name under which a gateway's leases are held in the shared limiters, so that a
         # restarted gateway ends those of its dead life at once instead of after the limiter's lease_s.
-        gateways = [GatewayActor.remote(models, ledger_name, limits.max_concurrency, limits.gateways, track,
-                                        holder=f"{run}-gateway-{n}-{i}")
+        gateways = [GatewayActor.options(scheduling_strategy=head).remote(
+                        models, ledger_name, limits.max_concurrency, limits.gateways, track,
+                        holder=f"{run}-gateway-{n}-{i}")
                     for i in range(limits.gateways)]
         for entry, _ in members:
             plan.clients[entry.arena_name] = GatewayClient(entry.arena_name, gateways)

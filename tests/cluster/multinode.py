@@ -155,6 +155,12 @@ class LocalCluster:
         table = self._gcs_state.actor_table(None).values()
         return [a for a in table if class_name is None or a["ActorClassName"] == class_name]
 
+    def head_node_id(self) -> str:
+        """The head's node id, as the GCS knows it (the node with Ray's head resource)."""
+        self.actors()  # connects the GCS client
+        return next(n["NodeID"] for n in self._gcs_state.node_table()
+                    if n["Alive"] and "node:__internal_head__" in n["Resources"])
+
     def shutdown(self) -> None:
         for node in reversed(self.nodes):  # workers first, the head last
             if node.proc.poll() is None:

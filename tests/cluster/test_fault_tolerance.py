@@ -274,6 +274,60 @@ def test_gateway_actor_killed_leases_reclaimed(cluster, tmp_path):
            f"finished {seen['finished_after_kill_s']} s after it; {requests} requests served; 0 leases at the end")
 
 
+ACTORS_CONFIG = """
+name: actors
+output_dir: {out}
+litellm_models: {models}
+games: [{{name: tic_tac_toe}}]
+players:
+  - {{type: llm, model: litellm_hosted_vllm/test-model}}
+  - {{type: random}}
+episodes_per_pairing: 40
+shard_size: 4
+log_level: WARNING
+providers:
+  hosted_vllm: {{rpm: 200, window_s: 1, gateways: 4}}
+"""
+RUN_ACTORS = ("Gateway", "Ledger", "AccountLimiter")
+
+
+def test_a_lost_worker_node_takes_none_of_the_runs_actors(cluster, tmp_path):
+    victim = cluster.add_worker(1, name="victim-actors")
+    with start_server(latency_ms=100) as server:
+        (tmp_path / "models.yaml").write_text(
+            f"models:\n  - name: litellm_hosted_vllm/test-model\n    api_base: {server.url}\n")
+        config = tmp_path / "actors.yaml"
+        config.write_text(ACTORS_CONFIG.format(out=tmp_path / "out", models=tmp_path / "models.yaml"))
+        ids, root = scheduled_ids(config), tmp_path / "out" / "actors"
+
+        def run_actors() -> list[dict]:
+            return [a for a in cluster.actors() if a["ActorClassName"] in RUN_ACTORS and a["State"] == "ALIVE"]
+
+        try:
+            driver = start(cluster, ["-m", "arena.cli", *arena_cmd(cluster, config)], tmp_path, "run")
+            wait_for(lambda: len(run_actors()) >= 6 and tasks_on(victim), 90,
+                     "4 gateways, the ledger, the limiter and an episode task on the victim", driver)
+            placed = Counter((a["ActorClassName"], a["Address"]["NodeID"]) for a in run_actors())
+            victim.kill()
+            rc, err = finish(driver, tmp_path, "run")
+        finally:
+            victim.kill()
+            cluster.nodes.remove(victim)
+    head = cluster.head_node_id()
+    # Left to Ray's default policy, these zero-CPU actors land on any node, and the victim takes those on it along.
+    assert {node for _, node in placed} == {head}, placed
+    assert rc == 0, err[-3000:]
+    assert played(err) == (len(ids), 0), err[-2000:]
+    assert_exact(root, ids)
+    report("worker node killed, model players", root, ids,
+           "adds a 1-CPU worker node, starts `arena run --address` on 40 episodes of a litellm player (fake OpenAI "
+           "server, 100 ms per answer, 4 gateways, an rpm limit) against `random`, and SIGKILLs that node once the "
+           "run's actors are up and an episode task runs on it. Checks: the 4 gateways, the ledger and the account "
+           "limiter all run on the head node, so the lost node takes none of them; exit 0, 0 error episodes, every "
+           "episode_id exactly once.",
+           f"{sum(placed.values())} run actors, all on the head; the run went on without an error")
+
+
 def test_process_killed_while_writing_a_part_file(cluster, tmp_path):
     config = write_config(tmp_path, "partkill")
     ids, root = scheduled_ids(config), tmp_path / "out" / "partkill"
