@@ -14,7 +14,9 @@ In a cluster this class runs as one named Ray actor per account (see litellm/gat
 the limit is shared by every gateway actor on every node. A gateway that dies holding
 leases cannot release them; each gateway is therefore a named *holder*: on every
 (re)start it calls `reset_holder`, which ends the leases of its previous life at once
-(not `lease_s` later) and makes any acquire still pending from that life fail.
+(not `lease_s` later) and makes any acquire still pending from that life fail. The window itself
+lives in the actor's memory: a limiter that restarts cannot know what was sent in the window before,
+so it calls `hold_for_window` and lets nothing start until a whole window has passed.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Limiter:
         self.reclaimed = 0  # leases ended by reset_holder: their holder died while holding them
         self._changed = asyncio.Condition()
         self.waited_s = 0.0
+        self._held_until = float("-inf")
 
     def _expire(self, now: float) -> None:
         while self._ended and self._ended[0][0] <= now - self.window_s:
@@ -53,6 +56,8 @@ class Limiter:
         """0 when a request of `tokens` may start now; else seconds until that may change
         (None: only when a running request ends)."""
         waits: list[float | None] = []
+        if now < self._held_until:
+            waits.append(self._held_until - now)
         if self.max_concurrency and len(self._running) >= self.max_concurrency:
             waits.append(None)
         if self.rpm and len(self._running) + len(self._ended) >= self.rpm:
@@ -73,6 +78,12 @@ class Limiter:
             return 0.0
         known = [w for w in waits if w is not None]
         return max(known) if len(known) == len(waits) else (max(known, default=0.0) or None)
+
+    def hold_for_window(self) -> None:
+        """Let nothing start for one window from now: what a limiter must assume when it starts without
+        its window (its process died), since the provider may have seen up to `rpm` requests and `tpm`
+        tokens in the window that just passed."""
+        self._held_until = self.clock() + self.window_s
 
     async def reset_holder(self, holder: str) -> int:
         """A holder (re)starts: end every lease it still holds, as if released now (the provider
@@ -138,4 +149,5 @@ class Limiter:
     def stats(self) -> dict:
         self._expire(self.clock())  # counts as of now, not as of the last acquire
         return {"in_flight": len(self._running), "in_window": len(self._running) + len(self._ended),
-                "waited_s": round(self.waited_s, 3), "reclaimed": self.reclaimed}
+                "waited_s": round(self.waited_s, 3), "reclaimed": self.reclaimed,
+                "held_s": round(max(0.0, self._held_until - self.clock()), 3)}

@@ -86,15 +86,30 @@ def _actor_id() -> str | None:
         return None
 
 
-# num_cpus=0: waiting on the network takes no core; restarts keep a crashed gateway serving.
-GatewayActor = ray.remote(num_cpus=0, max_concurrency=100_000, max_restarts=3, max_task_retries=3)(Gateway)
+# num_cpus=0: waiting on the network takes no core. Restarts without end keep a crashed gateway serving for as
+# long as the run lasts (its arguments rebuild it; a crash in __init__ ends it, rather than looping). The run
+# places it on the head node (backends/placement.py), so a lost worker node does not take it along.
+GatewayActor = ray.remote(num_cpus=0, max_concurrency=100_000, max_restarts=-1, max_task_retries=3)(Gateway)
 # Limiters live in one namespace, detached, named after the account: every run on the cluster (every
 # submitted job, each in a namespace of its own) shares an account's per-window limits.
 LIMITER_NAMESPACE = "arena-limits"
 
-# max_task_retries: a call in flight when the limiter restarts is sent again (a release of a lease the new
-# life never issued is a no-op), rather than failing the request it guards.
-LimiterActor = ray.remote(num_cpus=0, max_concurrency=100_000, max_restarts=3, max_task_retries=3)(Limiter)
+
+
+class AccountLimiter(Limiter):
+    """An account's limiter as a Ray actor. A restarted life has lost the window with the dead process,
+    so it holds every request for one window: the limit holds across the restart."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ray.get_runtime_context().was_current_actor_reconstructed:
+            self.hold_for_window()
+
+
+# Restarts without end, like a gateway's: every run on the account waits on it. max_task_retries: a call in
+# flight when the limiter restarts is sent again (a release of a lease the new life never issued is a no-op),
+# rather than failing the request it guards.
+LimiterActor = ray.remote(num_cpus=0, max_concurrency=100_000, max_restarts=-1, max_task_retries=3)(AccountLimiter)
 
 
 class GatewayClient:

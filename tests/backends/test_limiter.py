@@ -136,3 +136,14 @@ async def test_set_limits_applies_new_limits_and_keeps_what_is_counted():
     for lease in [*leases, third]:
         await lim.release(lease)
     assert lim.stats()["in_window"] == 3  # the window keeps them whatever the limits became
+
+
+async def test_a_held_limiter_lets_nothing_start_for_a_window():
+    # What a restarted limiter actor does: its window died with the old process, so it assumes a full one.
+    limiter = Limiter(rpm=100, window_s=0.3)
+    limiter.hold_for_window()
+    assert limiter.stats()["held_s"] > 0.2
+    started = time.monotonic()
+    await asyncio.wait_for(limiter.acquire(), 5)
+    assert time.monotonic() - started >= 0.3 * 0.95
+    await asyncio.wait_for(limiter.acquire(), 0.2)  # then the limits alone decide

@@ -47,3 +47,27 @@ providers: {{hosted_vllm: {{rpm: {RPM}, window_s: {WINDOW_S}}}}}
             assert seen["max_in_sliding_window"] <= RPM, seen["windows"]
     finally:
         cluster.shutdown()
+
+
+def test_a_restarted_account_limiter_holds_requests_for_a_window(ray_local):
+    """The window lives in the limiter actor's memory; a restart must not let a fresh `rpm` through at once
+    on top of what the provider saw in the window before."""
+    import time
+
+    import ray
+
+    from backends.litellm.gateway import LimiterActor
+
+    window_s, rpm = 3.0, 3
+    limiter = LimiterActor.remote(rpm, None, None, window_s)
+    for _ in range(rpm):  # the window is full
+        ray.get(limiter.release.remote(ray.get(limiter.acquire.remote())))
+    killed = time.monotonic()
+    ray.kill(limiter, no_restart=False)  # its process dies; Ray starts it again
+    ray.get(limiter.stats.remote(), timeout=60)  # back
+    back = time.monotonic()
+    ray.get(limiter.acquire.remote(), timeout=60)
+    print(f"[limiter restart] back {back - killed:.2f} s after the kill; the first request started "
+          f"{time.monotonic() - killed:.2f} s after it (window {window_s} s)")
+    assert time.monotonic() - killed >= window_s * 0.95
+    ray.kill(limiter)
