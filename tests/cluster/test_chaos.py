@@ -42,26 +42,22 @@ def test_the_rerun_resumed_from_what_the_killed_driver_saved(figures):
     assert figures["rerun_skipped"] == figures["saved_at_driver_kill"] > 0
 
 
-# Known gap: Ray places the run's gateways, limiter and ledger on worker nodes too; the ledger has no restarts
-# and a gateway or the limiter 3, so when lost nodes take them along often enough, the model episodes left end as
-# ActorDiedError (replayed by the next run) and a run whose ledger died exits 1. Not strict: it passes when the
-# nodes killed happen to spare them.
-@pytest.mark.xfail(strict=False, reason="a run's ledger, gateways and limiter may live on a worker node that is lost; "
-                   "see docs/fault-tolerance.md, Chaos soak")
 def test_lost_nodes_and_actors_fail_no_episode_and_not_the_driver(figures):
     # Episodes whose retries ran out against the injected faults may end as errors (about one call in 10^5);
     # none may fail because a node took an actor with it.
     died = {reason: n for reason, n in figures["error_episodes_by_reason"].items() if "ActorDied" in reason}
     assert not died, figures["actors_lost_with_nodes"]
+    lost = {cls: n for cls, n in figures["actors_lost_with_nodes"].items() if cls in ("Gateway", "AccountLimiter",
+                                                                                        "Ledger", "LiveCounts")}
+    assert not lost  # the run's actors live on the head (backends/placement.py), which no chaos kills
     assert figures["driver_failures"] == 0, figures["driver_exits"]
     assert figures["driver_runs"] == 2  # the first and, after the kill, the rerun: no other run was needed
 
 
 def test_every_kind_of_fault_was_injected(figures):
-    faults, lost_with_nodes = figures["faults"], figures["actors_lost_with_nodes"]
+    faults = figures["faults"]
     assert faults.get("node_kill", 0) >= 3 and faults.get("gateway_kill", 0) >= 2, faults
-    # The limiter restarts 3 times in all, some of them maybe for a node that took it along.
-    assert faults.get("limiter_kill", 0) >= 1 and faults["limiter_kill"] + lost_with_nodes.get("Limiter", 0) >= 2, faults
+    assert faults.get("limiter_kill", 0) >= 2, faults
     for kind in ("rate_limited", "server_error", "hang", "malformed"):
         assert faults.get(kind, 0) >= 3, faults
 
