@@ -222,19 +222,19 @@ def test_driver_sigkilled_then_resumed(cluster, tmp_path):
            f"killed with {len(saved)} saved; rerun skipped {skipped(err)}, played {played(err)[0]}")
 
 
-GATEWAY_CONFIG = """
-name: gwkill
+MODEL_CONFIG = """
+name: {name}
 output_dir: {out}
 litellm_models: {models}
 games: [{{name: tic_tac_toe}}]
 players:
   - {{type: llm, model: litellm_hosted_vllm/test-model}}
   - {{type: random}}
-episodes_per_pairing: 16
+episodes_per_pairing: {per_pairing}
 shard_size: 4
 log_level: WARNING
 providers:
-  hosted_vllm: {{rpm: {rpm}, window_s: 0.1, gateways: 1, max_concurrency: {rpm}}}
+  hosted_vllm: {providers}
 """
 
 
@@ -244,7 +244,9 @@ def test_gateway_actor_killed_leases_reclaimed(cluster, tmp_path):
         (tmp_path / "models.yaml").write_text(
             f"models:\n  - name: litellm_hosted_vllm/test-model\n    api_base: {server.url}\n")
         config = tmp_path / "gw.yaml"
-        config.write_text(GATEWAY_CONFIG.format(out=tmp_path / "out", models=tmp_path / "models.yaml", rpm=rpm))
+        config.write_text(MODEL_CONFIG.format(
+            name="gwkill", out=tmp_path / "out", models=tmp_path / "models.yaml", per_pairing=16,
+            providers=f"{{rpm: {rpm}, window_s: 0.1, gateways: 1, max_concurrency: {rpm}}}"))
         ids, root = scheduled_ids(config), tmp_path / "out" / "gwkill"
         proc = start(cluster, [CHILDREN, "gateway", str(config), cluster.address, server.base,
                                str(tmp_path / "gw.json")], tmp_path, "gw")
@@ -274,20 +276,6 @@ def test_gateway_actor_killed_leases_reclaimed(cluster, tmp_path):
            f"finished {seen['finished_after_kill_s']} s after it; {requests} requests served; 0 leases at the end")
 
 
-ACTORS_CONFIG = """
-name: actors
-output_dir: {out}
-litellm_models: {models}
-games: [{{name: tic_tac_toe}}]
-players:
-  - {{type: llm, model: litellm_hosted_vllm/test-model}}
-  - {{type: random}}
-episodes_per_pairing: 40
-shard_size: 4
-log_level: WARNING
-providers:
-  hosted_vllm: {{rpm: 200, window_s: 1, gateways: 4}}
-"""
 RUN_ACTORS = ("Gateway", "Ledger", "AccountLimiter")
 
 
@@ -297,7 +285,9 @@ def test_a_lost_worker_node_takes_none_of_the_runs_actors(cluster, tmp_path):
         (tmp_path / "models.yaml").write_text(
             f"models:\n  - name: litellm_hosted_vllm/test-model\n    api_base: {server.url}\n")
         config = tmp_path / "actors.yaml"
-        config.write_text(ACTORS_CONFIG.format(out=tmp_path / "out", models=tmp_path / "models.yaml"))
+        config.write_text(MODEL_CONFIG.format(
+            name="actors", out=tmp_path / "out", models=tmp_path / "models.yaml", per_pairing=40,
+            providers="{rpm: 200, window_s: 1, gateways: 4}"))
         ids, root = scheduled_ids(config), tmp_path / "out" / "actors"
 
         def run_actors() -> list[dict]:
