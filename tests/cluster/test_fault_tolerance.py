@@ -238,15 +238,21 @@ providers:
 """
 
 
+def write_model_config(tmp_path: Path, server, name: str, per_pairing: int, providers: str) -> Path:
+    """A litellm player on the fake server against `random`, under the provider settings `providers`."""
+    (tmp_path / "models.yaml").write_text(
+        f"models:\n  - name: litellm_hosted_vllm/test-model\n    api_base: {server.url}\n")
+    config = tmp_path / f"{name}.yaml"
+    config.write_text(MODEL_CONFIG.format(name=name, out=tmp_path / "out", models=tmp_path / "models.yaml",
+                                          per_pairing=per_pairing, providers=providers))
+    return config
+
+
 def test_gateway_actor_killed_leases_reclaimed(cluster, tmp_path):
     rpm = 4  # with a 0.1 s window: at most 4 requests at once, all held by the one gateway
     with start_server(latency_ms=300) as server:
-        (tmp_path / "models.yaml").write_text(
-            f"models:\n  - name: litellm_hosted_vllm/test-model\n    api_base: {server.url}\n")
-        config = tmp_path / "gw.yaml"
-        config.write_text(MODEL_CONFIG.format(
-            name="gwkill", out=tmp_path / "out", models=tmp_path / "models.yaml", per_pairing=16,
-            providers=f"{{rpm: {rpm}, window_s: 0.1, gateways: 1, max_concurrency: {rpm}}}"))
+        config = write_model_config(tmp_path, server, "gwkill", 16,
+                                    f"{{rpm: {rpm}, window_s: 0.1, gateways: 1, max_concurrency: {rpm}}}")
         ids, root = scheduled_ids(config), tmp_path / "out" / "gwkill"
         proc = start(cluster, [CHILDREN, "gateway", str(config), cluster.address, server.base,
                                str(tmp_path / "gw.json")], tmp_path, "gw")
@@ -282,12 +288,7 @@ RUN_ACTORS = ("Gateway", "Ledger", "AccountLimiter")
 def test_a_lost_worker_node_takes_none_of_the_runs_actors(cluster, tmp_path):
     victim = cluster.add_worker(1, name="victim-actors")
     with start_server(latency_ms=100) as server:
-        (tmp_path / "models.yaml").write_text(
-            f"models:\n  - name: litellm_hosted_vllm/test-model\n    api_base: {server.url}\n")
-        config = tmp_path / "actors.yaml"
-        config.write_text(MODEL_CONFIG.format(
-            name="actors", out=tmp_path / "out", models=tmp_path / "models.yaml", per_pairing=40,
-            providers="{rpm: 200, window_s: 1, gateways: 4}"))
+        config = write_model_config(tmp_path, server, "actors", 40, "{rpm: 200, window_s: 1, gateways: 4}")
         ids, root = scheduled_ids(config), tmp_path / "out" / "actors"
 
         def run_actors() -> list[dict]:
