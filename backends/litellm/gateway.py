@@ -95,7 +95,6 @@ GatewayActor = ray.remote(num_cpus=0, max_concurrency=100_000, max_restarts=-1, 
 LIMITER_NAMESPACE = "arena-limits"
 
 
-
 class AccountLimiter(Limiter):
     """An account's limiter as a Ray actor. A restarted life has lost the window with the dead process,
     so it holds every request for one window: the limit holds across the restart."""
